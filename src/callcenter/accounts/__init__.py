@@ -1,0 +1,1 @@
+"""Accounts and the users who work in them."""

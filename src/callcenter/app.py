@@ -1,0 +1,56 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from callcenter import __version__
+from callcenter.accounts.endpoints import router as users_router
+from callcenter.auth.endpoints import router as auth_router
+from callcenter.health import router as health_router
+from callcenter.kit.db import Database
+from callcenter.kit.errors import install_error_handlers
+from callcenter.kit.logging import RequestIdMiddleware
+from callcenter.live import LiveState, create_live_state
+from callcenter.settings import Settings, get_settings
+from callcenter.web.mount import mount_web
+
+API_ROUTERS = (health_router, auth_router, users_router)
+
+
+def create_app(
+    settings: Settings | None = None, *, database: Database | None = None, live: LiveState | None = None
+) -> FastAPI:
+    """Builds the app. Tests pass their own ``database``/``live``; the app then leaves them open."""
+    settings = settings or get_settings()
+    owns_database = database is None
+    owns_live = live is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_live:
+            await app.state.live.close()
+        if owns_database:
+            await app.state.database.dispose()
+
+    app = FastAPI(
+        title="CallCenter Pro",
+        version=__version__,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database or Database(settings)
+    app.state.live = live or create_live_state(settings.redis_url)
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+    for router in API_ROUTERS:
+        app.include_router(router)
+    mount_web(app)
+    return app

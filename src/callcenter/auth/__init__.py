@@ -1,0 +1,1 @@
+"""Authentication (sessions, API keys), authorisation (roles and permissions) and login protection."""

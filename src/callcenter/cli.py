@@ -1,0 +1,98 @@
+"""The ``callcenter`` command: serve, migrate, manage users, seed the demo account."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter.accounts import service as accounts
+from callcenter.accounts.demo import seed_demo
+from callcenter.kit.db import Database
+from callcenter.kit.errors import AppError
+from callcenter.kit.logging import configure_logging
+from callcenter.kit.migrate import upgrade
+from callcenter.models.accounts import Role
+from callcenter.settings import get_settings
+
+app = typer.Typer(help="CallCenter Pro: pay-per-call and call tracking.", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+users_app = typer.Typer(help="User management.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+T = TypeVar("T")
+
+
+def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def run() -> T:
+        database = Database(get_settings())
+        try:
+            async with database.sessionmaker() as session, session.begin():
+                return await work(session)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Defaults to CALLCENTER_HOST or 127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option(help="Defaults to CALLCENTER_PORT or 5000")] = None,
+) -> None:
+    """Apply pending migrations, then serve the API and the web console."""
+    import uvicorn
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    upgrade(settings.database_url)
+    uvicorn.run(
+        "callcenter.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations (creates the database on first run)."""
+    upgrade(get_settings().database_url)
+    typer.echo("database is up to date")
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    account: Annotated[str | None, typer.Option(help="Name of a new account for this user")] = None,
+    role: Annotated[Role, typer.Option()] = Role.OWNER,
+) -> None:
+    """Create a user, in a new account named --account (default: the email's)."""
+
+    async def work(session: AsyncSession) -> str:
+        new_account = await accounts.create_account(session, name=account or email)
+        user = await accounts.add_user(session, new_account, email=email, password=password, role=role)
+        return f"created {user.email} ({user.role}) in account {new_account.name!r}"
+
+    upgrade(get_settings().database_url)
+    try:
+        typer.echo(_in_transaction(work))
+    except AppError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def demo() -> None:
+    """Seed the demo account (idempotent) and print its login."""
+    upgrade(get_settings().database_url)
+    seed = _in_transaction(seed_demo)
+    state = "created" if seed.created else "already present"
+    typer.echo(f"demo account {state}: login {seed.email} / {seed.password}")

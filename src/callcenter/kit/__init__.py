@@ -1,0 +1,1 @@
+"""Plumbing shared by every domain: database sessions, errors, pagination, logging, repositories."""

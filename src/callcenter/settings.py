@@ -1,0 +1,45 @@
+"""One Settings class, read from the environment (prefix ``CALLCENTER_``) and ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/callcenter.db"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Switching from embedded to scale-out is configuration only."""
+
+    model_config = SettingsConfigDict(env_prefix="CALLCENTER_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 5000
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    secret_key: SecretStr = SecretStr("dev-only-change-me")
+    public_url: str = "http://127.0.0.1:5000"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    validate_twilio_signatures: bool = True
+    allow_private_urls: bool = False
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    session_idle_minutes: int = Field(default=12 * 60, ge=1)
+    session_absolute_hours: int = Field(default=7 * 24, ge=1)
+    login_attempts_per_email: int = Field(default=10, ge=1)
+    login_attempts_per_ip: int = Field(default=30, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=1)
+
+    @property
+    def cookie_secure(self) -> bool:
+        """The session cookie is Secure exactly when the public URL is served over https."""
+        return self.public_url.lower().startswith("https://")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
