@@ -10,15 +10,27 @@ from fastapi import FastAPI
 from callcenter import __version__
 from callcenter.accounts.endpoints import router as users_router
 from callcenter.auth.endpoints import router as auth_router
+from callcenter.buyers.endpoints import router as buyers_router
+from callcenter.campaigns.endpoints import router as campaigns_router
 from callcenter.health import router as health_router
 from callcenter.kit.db import Database
 from callcenter.kit.errors import install_error_handlers
 from callcenter.kit.logging import RequestIdMiddleware
 from callcenter.live import LiveState, create_live_state
+from callcenter.numbers.endpoints import router as numbers_router
+from callcenter.publishers.endpoints import router as publishers_router
 from callcenter.settings import Settings, get_settings
 from callcenter.web.mount import mount_web
 
-API_ROUTERS = (health_router, auth_router, users_router)
+API_ROUTERS = (
+    health_router,
+    auth_router,
+    users_router,
+    campaigns_router,
+    buyers_router,
+    publishers_router,
+    numbers_router,
+)
 
 
 def create_app(

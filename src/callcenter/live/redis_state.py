@@ -163,11 +163,11 @@ class RedisLiveState:
         prefix: str = "cc:",
         clock: Clock = DEFAULT_CLOCK,
         max_connections: int = 64,
-        timeout_s: float = 2.0,
+        timeout_s: float = 1.0,
     ) -> RedisLiveState:
         """A client on a blocking pool: a burst of calls waits for a free connection instead of failing
-        ("Too many connections"), and every wait or reply is bounded by `timeout_s` so that a stalled
-        Redis surfaces as an error the voice webhook can fall back from within its 2 s budget."""
+        ("Too many connections"). Connecting, waiting and every reply are bounded by `timeout_s`, so a
+        stalled Redis raises instead of hanging a voice webhook that must answer within 2 s."""
         pool: BlockingConnectionPool[Connection] = BlockingConnectionPool.from_url(
             url,
             decode_responses=True,

@@ -1,0 +1,1 @@
+"""Buyers and their targets: who receives calls, where, when, and how many."""

@@ -1,0 +1,1 @@
+"""Campaigns: what tracking numbers lead to, how calls are routed, capped and paid."""

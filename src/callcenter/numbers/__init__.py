@@ -1,0 +1,1 @@
+"""Tracking phone numbers and the pools that lease them to website visitors."""

@@ -1,0 +1,1 @@
+"""Publishers (affiliates) who bring calls, and what they are paid."""
