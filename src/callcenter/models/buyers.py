@@ -42,7 +42,9 @@ class Target(IdMixin, TimestampMixin, TenantMixin, CapsMixin, Base):
         CheckConstraint("weight BETWEEN 1 AND 100", name="weight_range"),
     )
 
-    buyer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("buyers.id", ondelete="RESTRICT"), index=True)
+    # NO ACTION foreign keys (not RESTRICT): a buyer with targets cannot be deleted on its own, yet deleting
+    # a whole account still cascades, because NO ACTION is checked at the end of the statement.
+    buyer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("buyers.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     destination: Mapped[str] = mapped_column(String(255))
     status: Mapped[PartyStatus] = mapped_column(String(20), default=PartyStatus.ACTIVE)
@@ -66,6 +68,6 @@ class CampaignTarget(IdMixin, TimestampMixin, TenantMixin, Base):
     )
 
     campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    target_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"), index=True)
+    target_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("targets.id"), index=True)
     priority: Mapped[int | None]
     weight: Mapped[int | None]

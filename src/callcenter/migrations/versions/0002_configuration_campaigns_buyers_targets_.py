@@ -286,7 +286,7 @@ def upgrade() -> None:
             ["account_id"], ["accounts.id"], name=op.f("fk_targets_account_id_accounts"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["buyer_id"], ["buyers.id"], name=op.f("fk_targets_buyer_id_buyers"), ondelete="RESTRICT"
+            ["buyer_id"], ["buyers.id"], name=op.f("fk_targets_buyer_id_buyers")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_targets")),
     )
@@ -336,7 +336,6 @@ def upgrade() -> None:
             ["target_id"],
             ["targets.id"],
             name=op.f("fk_campaign_targets_target_id_targets"),
-            ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_targets")),
         sa.UniqueConstraint(
