@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     login_attempts_per_ip: int = Field(default=30, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
 
+    def twilio_signing_token(self) -> str:
+        """The token Twilio signs webhooks with: the auth token, or (development without Twilio
+        credentials) the secret key, which ``callcenter simulate`` signs with too."""
+        token = self.twilio_auth_token or self.secret_key
+        return token.get_secret_value()
+
     @property
     def cookie_secure(self) -> bool:
         """The session cookie is Secure exactly when the public URL is served over https."""

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from callcenter.models.base import Base, IdMixin, TenantMixin, TimestampMixin
+from callcenter.models.base import Base, EnumText, IdMixin, TenantMixin, TimestampMixin
 from callcenter.models.base_types import JsonDocument
 from callcenter.models.campaigns import CapsMixin
 
@@ -31,7 +31,7 @@ class Buyer(IdMixin, TimestampMixin, TenantMixin, CapsMixin, Base):
     company: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(32))
-    status: Mapped[PartyStatus] = mapped_column(String(20), default=PartyStatus.ACTIVE)
+    status: Mapped[PartyStatus] = mapped_column(EnumText(PartyStatus), default=PartyStatus.ACTIVE)
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -47,7 +47,7 @@ class Target(IdMixin, TimestampMixin, TenantMixin, CapsMixin, Base):
     buyer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("buyers.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     destination: Mapped[str] = mapped_column(String(255))
-    status: Mapped[PartyStatus] = mapped_column(String(20), default=PartyStatus.ACTIVE)
+    status: Mapped[PartyStatus] = mapped_column(EnumText(PartyStatus), default=PartyStatus.ACTIVE)
     priority: Mapped[int] = mapped_column(default=1)
     weight: Mapped[int] = mapped_column(default=1)
     # {"timezone": "...", "weekly": {"mon": [{"start": "09:00", "end": "17:00"}], ...}, "holidays": [...]}

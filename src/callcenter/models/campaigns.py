@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from callcenter.models.base import Base, IdMixin, TenantMixin, TimestampMixin
+from callcenter.models.base import Base, EnumText, IdMixin, TenantMixin, TimestampMixin
 from callcenter.models.base_types import JsonDocument
 from callcenter.routing.duplicates import DuplicateAction
 from callcenter.routing.reasons import RoutingStrategy
@@ -42,16 +42,20 @@ class Campaign(IdMixin, TimestampMixin, TenantMixin, CapsMixin, Base):
     )
 
     name: Mapped[str] = mapped_column(String(200))
-    status: Mapped[CampaignStatus] = mapped_column(String(20), default=CampaignStatus.DRAFT)
+    status: Mapped[CampaignStatus] = mapped_column(EnumText(CampaignStatus), default=CampaignStatus.DRAFT)
     timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
-    routing_strategy: Mapped[RoutingStrategy] = mapped_column(String(20), default=RoutingStrategy.PRIORITY)
+    routing_strategy: Mapped[RoutingStrategy] = mapped_column(
+        EnumText(RoutingStrategy), default=RoutingStrategy.PRIORITY
+    )
     rtb_enabled: Mapped[bool] = mapped_column(default=False)
     auction_timeout_ms: Mapped[int] = mapped_column(default=1500)
     # The call flow answering this campaign's calls (the flow engine adds the foreign key).
     flow_id: Mapped[uuid.UUID | None]
     allowed_states: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
     dedupe_seconds: Mapped[int] = mapped_column(default=0)
-    duplicate_action: Mapped[DuplicateAction] = mapped_column(String(20), default=DuplicateAction.ROUTE)
+    duplicate_action: Mapped[DuplicateAction] = mapped_column(
+        EnumText(DuplicateAction), default=DuplicateAction.ROUTE
+    )
     record_calls: Mapped[bool] = mapped_column(default=False)
     dial_timeout_seconds: Mapped[int] = mapped_column(default=30)
     max_attempts: Mapped[int] = mapped_column(default=3)

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from callcenter.models.base import Base, IdMixin, TenantMixin, TimestampMixin
+from callcenter.models.base import Base, EnumText, IdMixin, TenantMixin, TimestampMixin
 
 
 class OverflowPolicy(StrEnum):
@@ -32,7 +32,9 @@ class NumberPool(IdMixin, TimestampMixin, TenantMixin, Base):
     )
     lease_seconds: Mapped[int] = mapped_column(default=300)
     max_lease_seconds: Mapped[int] = mapped_column(default=1800)
-    overflow_policy: Mapped[OverflowPolicy] = mapped_column(String(20), default=OverflowPolicy.DEFAULT_NUMBER)
+    overflow_policy: Mapped[OverflowPolicy] = mapped_column(
+        EnumText(OverflowPolicy), default=OverflowPolicy.DEFAULT_NUMBER
+    )
     # Shown when the pool is exhausted under the default_number policy (and when DNI fails).
     default_number: Mapped[str | None] = mapped_column(String(32))
 

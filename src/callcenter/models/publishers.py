@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from callcenter.models.base import Base, IdMixin, TenantMixin, TimestampMixin
+from callcenter.models.base import Base, EnumText, IdMixin, TenantMixin, TimestampMixin
 from callcenter.models.base_types import JsonDocument
 from callcenter.models.buyers import PartyStatus
 
@@ -19,7 +19,7 @@ class Publisher(IdMixin, TimestampMixin, TenantMixin, Base):
 
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
-    status: Mapped[PartyStatus] = mapped_column(String(20), default=PartyStatus.ACTIVE)
+    status: Mapped[PartyStatus] = mapped_column(EnumText(PartyStatus), default=PartyStatus.ACTIVE)
     # Sub ids the publisher passes on (sub1..sub5 style), reported per call.
     sub_ids: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")

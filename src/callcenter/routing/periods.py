@@ -17,21 +17,13 @@ Rules:
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+# The live-state store keeps its counters under these keys, so the two share one type.
+from callcenter.live.base import Periods as Periods
 
 SAFETY_MARGIN_S = 60
 _ONE_HOUR = dt.timedelta(hours=1)
-
-
-@dataclass(frozen=True, slots=True)
-class Periods:
-    hour_key: str
-    day_key: str
-    month_key: str
-    hour_ttl_s: int
-    day_ttl_s: int
-    month_ttl_s: int
 
 
 def cap_periods(timezone: str, now: dt.datetime) -> Periods:

@@ -285,9 +285,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_targets_account_id_accounts"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["buyer_id"], ["buyers.id"], name=op.f("fk_targets_buyer_id_buyers")
-        ),
+        sa.ForeignKeyConstraint(["buyer_id"], ["buyers.id"], name=op.f("fk_targets_buyer_id_buyers")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_targets")),
     )
     with op.batch_alter_table("targets", schema=None) as batch_op:

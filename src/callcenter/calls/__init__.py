@@ -1,0 +1,1 @@
+"""The inbound call engine: call records, routing orchestration, dial fall-through, settlement."""

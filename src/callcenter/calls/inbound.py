@@ -1,0 +1,214 @@
+"""The voice webhook's work: identify the call, record it, route it, answer with instructions.
+
+Order of business (DESIGN "Routing"): the To number gives the number and its campaign (directly or via
+its pool); an unknown number hears a polite message and is logged (no account owns it, so no record);
+then the duplicate check, then routing with fall-through. The call record, its journey and its first
+dial attempt are written in the same transaction.
+
+A repeated voice webhook for a CallSid already recorded changes nothing and answers with the call's
+current step again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter.calls import repository
+from callcenter.calls.dialing import (
+    DialContext,
+    Disposition,
+    dial_instruction,
+    dial_next,
+    end_routing,
+    ending_reply,
+)
+from callcenter.calls.journey import EventType, Journey
+from callcenter.calls.resilience import FallbackCache, entry_for
+from callcenter.calls.snapshot import RoutingConfig, load_routing_config
+from callcenter.live import LiveState
+from callcenter.models.calls import AttemptStatus, Call, CallStatus
+from callcenter.models.campaigns import Campaign, CampaignStatus
+from callcenter.routing import DuplicateAction, PreviousCall, check_duplicate
+from callcenter.telephony.instructions import UNKNOWN_NUMBER_MESSAGE, Hangup, VoiceReply, say_and_hang_up
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class InboundCall:
+    """The parts of Twilio's voice webhook the engine uses."""
+
+    call_sid: str
+    caller: str
+    called: str
+    caller_state: str | None = None
+    caller_zip: str | None = None
+    caller_city: str | None = None
+
+    @classmethod
+    def from_params(cls, params: dict[str, str]) -> InboundCall:
+        def optional(name: str) -> str | None:
+            value = params.get(name, "").strip()
+            return value or None
+
+        state = optional("FromState")
+        return cls(
+            call_sid=params["CallSid"],
+            caller=params.get("From", ""),
+            called=params.get("To", ""),
+            caller_state=state.upper() if state and len(state) == 2 else None,
+            caller_zip=optional("FromZip"),
+            caller_city=optional("FromCity"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """What the call engine needs besides a database session."""
+
+    live: LiveState
+    public_url: str
+    fallback_cache: FallbackCache
+
+
+async def current_reply(session: AsyncSession, engine: Engine, call: Call) -> VoiceReply:
+    """The instructions for the step the call is at, for repeated webhooks: no side effects."""
+    campaign = await repository.find_campaign(session, call.campaign_id)
+    if call.provider_status is not None:
+        return (Hangup(),)
+    if call.disposition is not None:
+        return ending_reply(
+            Disposition(call.disposition),
+            fallback_number=campaign.fallback_number if campaign else None,
+            closed_message=campaign.closed_message if campaign else None,
+        )
+    attempts = await repository.attempts_of(session, call.id)
+    if attempts and attempts[-1].status is AttemptStatus.DIALING and campaign is not None:
+        return (
+            dial_instruction(
+                engine.public_url,
+                call,
+                attempts[-1],
+                timeout_seconds=campaign.dial_timeout_seconds,
+                record=campaign.record_calls,
+            ),
+        )
+    return (Hangup(),)
+
+
+async def _payout_rate(session: AsyncSession, campaign: Campaign, publisher_id: uuid.UUID | None) -> Decimal:
+    override = await repository.publisher_payout(session, publisher_id=publisher_id, campaign_id=campaign.id)
+    return override.payout if override is not None else campaign.payout
+
+
+async def handle_inbound(
+    session: AsyncSession,
+    engine: Engine,
+    inbound: InboundCall,
+    *,
+    now: datetime,
+    pool_id: uuid.UUID | None = None,
+) -> VoiceReply:
+    existing = await repository.find_call_by_sid(session, inbound.call_sid)
+    if existing is not None:
+        return await current_reply(session, engine, existing)
+
+    started = time.perf_counter()
+    found = await repository.find_number(session, inbound.called)
+    if found is None or (pool_id is not None and found[0].pool_id != pool_id):
+        logger.warning(
+            "call to an unknown number", extra={"to": inbound.called, "call_sid": inbound.call_sid}
+        )
+        return say_and_hang_up(UNKNOWN_NUMBER_MESSAGE)
+    number, pool, campaign = found
+    engine.fallback_cache.put(number.number, entry_for(number, campaign))
+    if campaign is None:
+        logger.warning("call to a number without campaign", extra={"number": number.number})
+        return say_and_hang_up(UNKNOWN_NUMBER_MESSAGE)
+
+    call = Call(
+        id=uuid.uuid4(),
+        account_id=number.account_id,
+        call_sid=inbound.call_sid,
+        campaign_id=campaign.id,
+        number_id=number.id,
+        pool_id=pool.id if pool else None,
+        publisher_id=number.publisher_id,
+        caller=inbound.caller,
+        called=inbound.called,
+        caller_state=inbound.caller_state,
+        caller_zip=inbound.caller_zip,
+        caller_city=inbound.caller_city,
+        status=CallStatus.RINGING,
+        started_at=now,
+        attribution={},
+    )
+    call.payout_rate = await _payout_rate(session, campaign, number.publisher_id)
+    session.add(call)
+    journey = Journey(session, call)
+    journey.add(
+        EventType.NUMBER_LOOKUP,
+        key="number_lookup",
+        detail={
+            "number": number.number,
+            "campaign_id": str(campaign.id),
+            "pool_id": str(pool.id) if pool else None,
+        },
+        latency_ms=(time.perf_counter() - started) * 1000,
+        at=now,
+    )
+    config = (
+        await load_routing_config(session, campaign)
+        if campaign.status == CampaignStatus.ACTIVE
+        else RoutingConfig(campaign=campaign, assigned=())
+    )
+    ctx = DialContext(
+        session=session,
+        live=engine.live,
+        public_url=engine.public_url,
+        config=config,
+        call=call,
+        journey=journey,
+        now=now,
+    )
+    prefer: uuid.UUID | None = None
+    if campaign.dedupe_seconds > 0:
+        previous = await repository.previous_call(
+            session,
+            campaign_id=campaign.id,
+            caller=inbound.caller,
+            since=now - timedelta(seconds=campaign.dedupe_seconds),
+            exclude=call.id,
+        )
+        decision = check_duplicate(
+            campaign.dedupe_seconds,
+            DuplicateAction(campaign.duplicate_action),
+            previous=PreviousCall(at=previous.started_at, target_id=previous.target_id) if previous else None,
+            now=now,
+        )
+        journey.add(
+            EventType.DUPLICATE_CHECK,
+            key="duplicate_check",
+            reason="duplicate" if decision.duplicate else None,
+            detail={
+                "duplicate": decision.duplicate,
+                "action": decision.action,
+                "original_call_id": str(previous.id) if previous else None,
+            },
+        )
+        if decision.duplicate:
+            call.duplicate = True
+            call.duplicate_of_id = previous.id if previous else None
+            if decision.action is DuplicateAction.REJECT:
+                await session.flush()
+                return end_routing(ctx, rejected=True, reason="duplicate", forward=False)
+            prefer = decision.original_target_id
+    await session.flush()
+    return await dial_next(ctx, attempt=1, tried_target_ids=frozenset(), prefer_target_id=prefer)

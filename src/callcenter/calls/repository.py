@@ -1,0 +1,103 @@
+"""SQL of the call engine and of the call read API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter.kit.repository import TenantRepository
+from callcenter.models.calls import Call, CallAttempt, CallEvent
+from callcenter.models.campaigns import Campaign
+from callcenter.models.numbers import NumberPool, PhoneNumber
+from callcenter.models.publishers import PublisherPayout
+
+
+class CallRepository(TenantRepository[Call]):
+    model = Call
+    resource = "call"
+
+    async def events(self, call_id: uuid.UUID) -> list[CallEvent]:
+        rows = await self.session.scalars(
+            select(CallEvent).where(CallEvent.call_id == call_id).order_by(CallEvent.seq)
+        )
+        return list(rows)
+
+    async def attempts(self, call_id: uuid.UUID) -> list[CallAttempt]:
+        rows = await self.session.scalars(
+            select(CallAttempt).where(CallAttempt.call_id == call_id).order_by(CallAttempt.attempt)
+        )
+        return list(rows)
+
+
+# The webhook side acts for no user: the account comes from the number Twilio called.
+
+
+async def find_number(
+    session: AsyncSession, number: str
+) -> tuple[PhoneNumber, NumberPool | None, Campaign | None] | None:
+    """The tracking number, its pool and the campaign it leads to (directly or through the pool)."""
+    row = (
+        await session.execute(
+            select(PhoneNumber, NumberPool, Campaign)
+            .outerjoin(NumberPool, NumberPool.id == PhoneNumber.pool_id)
+            .outerjoin(
+                Campaign, Campaign.id == func.coalesce(PhoneNumber.campaign_id, NumberPool.campaign_id)
+            )
+            .where(PhoneNumber.number == number)
+        )
+    ).one_or_none()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+async def find_call_by_sid(session: AsyncSession, call_sid: str, *, for_update: bool = False) -> Call | None:
+    statement = select(Call).where(Call.call_sid == call_sid)
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def find_call(session: AsyncSession, call_id: uuid.UUID, *, for_update: bool = False) -> Call | None:
+    statement = select(Call).where(Call.id == call_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def find_campaign(session: AsyncSession, campaign_id: uuid.UUID | None) -> Campaign | None:
+    return None if campaign_id is None else await session.get(Campaign, campaign_id)
+
+
+async def attempts_of(session: AsyncSession, call_id: uuid.UUID) -> list[CallAttempt]:
+    return await CallRepository(session).attempts(call_id)
+
+
+async def previous_call(
+    session: AsyncSession, *, campaign_id: uuid.UUID, caller: str, since: datetime, exclude: uuid.UUID
+) -> Call | None:
+    """The caller's latest earlier call to the campaign within the dedupe window."""
+    statement = (
+        select(Call)
+        .where(
+            Call.campaign_id == campaign_id,
+            Call.caller == caller,
+            Call.started_at >= since,
+            Call.id != exclude,
+        )
+        .order_by(Call.started_at.desc())
+        .limit(1)
+    )
+    return (await session.scalars(statement)).first()
+
+
+async def publisher_payout(
+    session: AsyncSession, *, publisher_id: uuid.UUID | None, campaign_id: uuid.UUID
+) -> PublisherPayout | None:
+    if publisher_id is None:
+        return None
+    statement = select(PublisherPayout).where(
+        PublisherPayout.publisher_id == publisher_id, PublisherPayout.campaign_id == campaign_id
+    )
+    return (await session.scalars(statement)).first()

@@ -1,0 +1,1 @@
+"""Telephony: the provider-neutral voice instructions, the Twilio provider and its webhooks."""
