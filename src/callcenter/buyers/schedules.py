@@ -35,7 +35,7 @@ _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 def _check_clock(value: str) -> str:
     if not _CLOCK.match(value):
-        raise ValueError("time must be HH:MM between 00:00 and 23:59")
+        raise ValueError(f"time must be HH:MM between 00:00 and 23:59, got {value!r}")
     return value
 
 
@@ -84,7 +84,11 @@ class WeeklyHours(BaseModel):
         # Lay every range on a circular week of minutes; sorted by start, each range must end before the
         # next one starts, and the last one (wrapping past Sunday midnight) before the first.
         spans = sorted(
-            (number * MINUTES_PER_DAY + time_range.span()[0], time_range.span()[1], f"{name}.{index}")
+            (
+                number * MINUTES_PER_DAY + time_range.span()[0],
+                time_range.span()[1],
+                _label(name, index, time_range),
+            )
             for number, name, index, time_range in self.ranges()
         )
         if len(spans) < 2:
@@ -94,8 +98,15 @@ class WeeklyHours(BaseModel):
         ):
             gap = (next_start - start) % MINUTES_PER_WEEK
             if length > gap:
-                raise ValueError(f"opening hours {label} and {next_label} overlap")
+                raise ValueError(f"opening hours overlap: {label} and {next_label}")
         return self
+
+
+def _label(day: str, index: int, time_range: TimeRange) -> str:
+    """``fri.0 (22:00-02:00, overnight)``: the path of the range in the document, and what it covers."""
+    start, end = _minutes(time_range.start), _minutes(time_range.end)
+    kind = ", 24 hours" if start == end else ", overnight" if end < start else ""
+    return f"{day}.{index} ({time_range.start}-{time_range.end}{kind})"
 
 
 class Schedule(BaseModel):
