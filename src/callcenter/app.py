@@ -11,6 +11,10 @@ from callcenter import __version__
 from callcenter.accounts.endpoints import router as users_router
 from callcenter.auth.endpoints import router as auth_router
 from callcenter.buyers.endpoints import router as buyers_router
+from callcenter.calls.background import start_deferred_writer, warm_fallback_cache
+from callcenter.calls.endpoints import router as calls_router
+from callcenter.calls.inbound import Engine
+from callcenter.calls.resilience import DeferredCalls, FallbackCache
 from callcenter.campaigns.endpoints import router as campaigns_router
 from callcenter.health import router as health_router
 from callcenter.kit.db import Database
@@ -20,6 +24,7 @@ from callcenter.live import LiveState, create_live_state
 from callcenter.numbers.endpoints import router as numbers_router
 from callcenter.publishers.endpoints import router as publishers_router
 from callcenter.settings import Settings, get_settings
+from callcenter.telephony.endpoints import router as webhooks_router
 from callcenter.web.mount import mount_web
 
 API_ROUTERS = (
@@ -30,6 +35,7 @@ API_ROUTERS = (
     buyers_router,
     publishers_router,
     numbers_router,
+    calls_router,
 )
 
 
@@ -43,7 +49,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await warm_fallback_cache(app.state.database, app.state.fallback_cache)
+        writer = start_deferred_writer(app.state.database, app.state.call_engine, app.state.deferred_calls)
         yield
+        writer.cancel()
         if owns_live:
             await app.state.live.close()
         if owns_database:
@@ -59,10 +68,15 @@ def create_app(
     )
     app.state.settings = settings
     app.state.database = database or Database(settings)
-    app.state.live = live or create_live_state(settings.redis_url)
+    app.state.live = live or create_live_state(settings.redis_url, prefix=settings.redis_prefix)
+    app.state.fallback_cache = FallbackCache()
+    app.state.deferred_calls = DeferredCalls()
+    app.state.call_engine = Engine(
+        live=app.state.live, public_url=settings.public_url, fallback_cache=app.state.fallback_cache
+    )
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
-    for router in API_ROUTERS:
+    for router in (*API_ROUTERS, webhooks_router):
         app.include_router(router)
     mount_web(app)
     return app

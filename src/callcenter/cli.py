@@ -23,6 +23,8 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 users_app = typer.Typer(help="User management.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+simulate_app = typer.Typer(help="Drive the running server as Twilio would.", no_args_is_help=True)
+app.add_typer(simulate_app, name="simulate")
 
 T = TypeVar("T")
 
@@ -96,3 +98,39 @@ def demo() -> None:
     seed = _in_transaction(seed_demo)
     state = "created" if seed.created else "already present"
     typer.echo(f"demo account {state}: login {seed.email} / {seed.password}")
+
+
+@simulate_app.command("call")
+def simulate_call(
+    to: Annotated[str, typer.Option("--to", help="The tracking number called (E.164)")],
+    from_: Annotated[str, typer.Option("--from", help="The caller's number")],
+    digits: Annotated[str, typer.Option(help="Digits pressed at menus, one per menu, e.g. 12")] = "",
+    outcome: Annotated[
+        str, typer.Option(help="answered|no-answer|busy|failed; comma list per dial, the last repeats")
+    ] = "answered",
+    duration: Annotated[int, typer.Option(help="Seconds of conversation once answered")] = 90,
+    caller_state: Annotated[str | None, typer.Option(help="The caller's US state, e.g. CA")] = None,
+    server: Annotated[str | None, typer.Option(help="Server address; default http://HOST:PORT")] = None,
+) -> None:
+    """Make one call through the running server's webhooks (signed), print each step and the journey."""
+    from callcenter.telephony.simulate import simulate_call as run
+
+    settings = get_settings()
+    code = asyncio.run(
+        run(
+            settings,
+            server_url=server or f"http://{settings.host}:{settings.port}",
+            to=to,
+            from_=from_,
+            outcomes=[o.strip() for o in outcome.split(",") if o.strip()],
+            duration=duration,
+            caller_state=caller_state,
+            digits=list(digits),
+            echo=typer.echo,
+        )
+    )
+    raise typer.Exit(code)
+
+
+if __name__ == "__main__":
+    app()

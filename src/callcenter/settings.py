@@ -18,7 +18,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 5000
     database_url: str = DEFAULT_DATABASE_URL
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=5, ge=0)
     redis_url: str | None = None
+    redis_prefix: str = "cc:"
     secret_key: SecretStr = SecretStr("dev-only-change-me")
     public_url: str = "http://127.0.0.1:5000"
     twilio_account_sid: str | None = None

@@ -52,22 +52,25 @@ async def list_calls(
     duplicate: bool | None = None,
 ) -> Page[CallRead]:
     """Calls of the account, newest first; every filter is optional and they combine with AND."""
-    where = [
-        condition
-        for value, condition in (
-            (campaign_id, Call.campaign_id == campaign_id),
-            (buyer_id, Call.buyer_id == buyer_id),
-            (target_id, Call.target_id == target_id),
-            (publisher_id, Call.publisher_id == publisher_id),
-            (status, Call.status.in_(status or [])),
-            (caller, Call.caller.contains(caller or "")),
-            (started_from, Call.started_at >= started_from),
-            (started_to, Call.started_at < started_to),
-            (converted, Call.converted.is_(converted)),
-            (duplicate, Call.duplicate.is_(duplicate)),
-        )
-        if value is not None
-    ]
+    where = []
+    for column, value in (
+        (Call.campaign_id, campaign_id),
+        (Call.buyer_id, buyer_id),
+        (Call.target_id, target_id),
+        (Call.publisher_id, publisher_id),
+        (Call.converted, converted),
+        (Call.duplicate, duplicate),
+    ):
+        if value is not None:
+            where.append(column == value)
+    if status:
+        where.append(Call.status.in_(status))
+    if caller:
+        where.append(Call.caller.contains(caller, autoescape=True))
+    if started_from is not None:
+        where.append(Call.started_at >= started_from)
+    if started_to is not None:
+        where.append(Call.started_at < started_to)
     rows, total = await CallRepository(session).list(auth, page, where=where, order_by=order)
     return Page(items=[CallRead.model_validate(row) for row in rows], total=total)
 

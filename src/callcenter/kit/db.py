@@ -38,7 +38,10 @@ def _begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(
+    database_url: str, *, pool_size: int = 10, max_overflow: int = 5, **kwargs: Any
+) -> AsyncEngine:
+    """An async engine; the pool sizes apply to PostgreSQL (SQLite keeps SQLAlchemy's own pooling)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -47,17 +50,19 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
-    kwargs.setdefault("pool_size", 20)
-    kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(database_url, **kwargs)
+    return create_async_engine(database_url, pool_size=pool_size, max_overflow=max_overflow, **kwargs)
 
 
 class Database:
     """Owns the engine and the session factory of one process."""
 
     def __init__(self, settings: Settings, engine: AsyncEngine | None = None) -> None:
-        self.engine = engine or create_engine(settings.database_url)
+        self.engine = engine or create_engine(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+        )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     async def ping(self) -> None:

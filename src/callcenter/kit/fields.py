@@ -69,7 +69,8 @@ Destination = Annotated[str, AfterValidator(normalize_destination), Field(exampl
 Timezone = Annotated[str, AfterValidator(check_timezone), Field(examples=["America/New_York"])]
 UsState = Annotated[str, AfterValidator(check_state)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4, examples=["12.50"])]
-Cap = Annotated[int | None, Field(default=None, ge=0, description="null = unlimited")]
+MAX_CAP = 1_000_000
+Cap = Annotated[int | None, Field(default=None, ge=0, le=MAX_CAP, description="null = unlimited")]
 
 
 def unique_states(states: list[str]) -> list[str]:

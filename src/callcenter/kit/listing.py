@@ -6,7 +6,7 @@ Use as ``order: Annotated[SortOrder, Depends(sorting({"name": Campaign.name}, "n
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import Query
 
@@ -19,9 +19,11 @@ def sorting(columns: Mapping[str, Any], default: str) -> Callable[..., SortOrder
     """A dependency that turns ``sort`` into ORDER BY clauses; an unknown field is a 422 on ``sort``."""
     allowed = ", ".join(sorted(columns))
 
-    def _sort(
-        sort: Annotated[str, Query(description=f"One of: {allowed}; prefix - for descending")] = default,
-    ) -> SortOrder:
+    # The Query object is the parameter's default rather than part of an Annotated type: annotations are
+    # strings in this module and FastAPI could not resolve one that refers to this closure.
+    sort_query = Query(default, description=f"One of: {allowed}; prefix - for descending")
+
+    def _sort(sort: str = sort_query) -> SortOrder:
         order: SortOrder = []
         for part in (p.strip() for p in sort.split(",") if p.strip()):
             name = part.lstrip("-")

@@ -11,7 +11,6 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -49,9 +48,14 @@ def new_call_sid() -> str:
 
 
 class TwilioEmulator:
-    def __init__(self, client: httpx.AsyncClient, *, public_url: str, auth_token: str) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, *, public_url: str, auth_token: str, server_url: str | None = None
+    ) -> None:
+        """Signs requests for ``public_url`` (what the server's PUBLIC_URL says Twilio calls) and sends them
+        to ``server_url`` when given (the server's own address, when it sits behind a public tunnel)."""
         self.client = client
         self.public_url = public_url.rstrip("/")
+        self.server_url = (server_url or public_url).rstrip("/")
         self.auth_token = auth_token
 
     def absolute(self, url: str) -> str:
@@ -65,9 +69,8 @@ class TwilioEmulator:
             if signature is not None
             else sign(self.auth_token, absolute, params)
         }
-        parts = urlsplit(absolute)
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
-        return await self.client.post(target, data=params, headers=headers)
+        sent_to = self.server_url + absolute.removeprefix(self.public_url)
+        return await self.client.post(sent_to, data=params, headers=headers)
 
     async def _step(self, transcript: Transcript, url: str, params: dict[str, str]) -> Step:
         response = await self.post(url, params)

@@ -40,7 +40,7 @@ router = APIRouter(prefix="/api/webhooks", tags=["webhooks"])
 logger = logging.getLogger(__name__)
 
 VOICE_DEADLINE_S = 1.5
-CALLBACK_DEADLINE_S = 5.0
+CALLBACK_DEADLINE_S = 2.0
 T = TypeVar("T")
 
 

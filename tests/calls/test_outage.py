@@ -1,0 +1,82 @@
+"""The database stops: callers still reach the fallback number, and the calls are written afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter.calls.background import flush_deferred
+from callcenter.kit.db import Database
+from callcenter.models.accounts import Account
+from callcenter.models.calls import Call, CallEvent
+from tests.calls.factories import make_campaign, make_number, make_target
+
+CALLER = "+12125550123"
+FALLBACK = "+14155550999"
+
+
+@pytest.fixture
+async def silent_server() -> AsyncIterator[int]:
+    """A TCP server that accepts connections and never answers: a database that hangs."""
+
+    writers: list[asyncio.StreamWriter] = []
+
+    async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
+        await reader.read()
+
+    server = await asyncio.start_server(swallow, "127.0.0.1", 0)
+    yield server.sockets[0].getsockname()[1]
+    for writer in writers:
+        writer.close()
+    server.close()
+    await server.wait_closed()
+
+
+@pytest.mark.parametrize("failure", ["refused", "hanging"])
+async def test_callers_reach_the_fallback_number_while_the_database_is_down(
+    session: AsyncSession, account: Account, twilio, app, settings, silent_server: int, failure: str
+) -> None:
+    campaign = await make_campaign(session, account_id=account.id, fallback_number=FALLBACK)
+    await make_target(session, campaign=campaign)
+    to = (await make_number(session, campaign=campaign)).number
+    await twilio.call(to=to, from_=CALLER)  # a normal call fills the process's fallback cache
+
+    port = 1 if failure == "refused" else silent_server
+    healthy: Database = app.state.database
+    app.state.database = Database(settings.model_copy(update={"database_url": f"postgresql+asyncpg://x@127.0.0.1:{port}/x"}))
+    try:
+        during = await twilio.call(to=to, from_="+13105550111")
+    finally:
+        await app.state.database.dispose()
+        app.state.database = healthy
+
+    assert f"<Number>{FALLBACK}</Number>" in during.twiml[0]
+    assert (await session.scalars(select(Call).where(Call.call_sid == during.call_sid))).first() is None
+
+    written = await flush_deferred(app.state.database, app.state.call_engine, app.state.deferred_calls)
+
+    assert written == 1  # the call, with the status callback that arrived during the outage
+    call = (await session.scalars(select(Call).where(Call.call_sid == during.call_sid))).one()
+    await session.refresh(call)
+    assert (call.campaign_id, call.disposition, call.provider_status) == (campaign.id, "fallback", "completed")
+    events = (await session.scalars(select(CallEvent).where(CallEvent.call_id == call.id).order_by(CallEvent.seq))).all()
+    expected_reason = "deadline_exceeded" if failure == "hanging" else "engine_error"
+    assert [(e.type, e.reason) for e in events][:3] == [
+        ("number_lookup", None), ("error", expected_reason), ("fallback", expected_reason),
+    ]
+
+
+async def test_unknown_number_during_an_outage_hears_the_apology(twilio, app, settings) -> None:
+    healthy: Database = app.state.database
+    app.state.database = Database(settings.model_copy(update={"database_url": "postgresql+asyncpg://x@127.0.0.1:1/x"}))
+    try:
+        transcript = await twilio.call(to="+14155558888", from_=CALLER, send_status=False)
+    finally:
+        await app.state.database.dispose()
+        app.state.database = healthy
+    assert "can't take your call right now" in transcript.twiml[0]
