@@ -23,6 +23,8 @@ class LoggedIn:
     user: User
     password: str
     client: httpx.AsyncClient
+    app: FastAPI
+    """The app ``client`` talks to, for tests that need its state or a second client of their own."""
 
     @property
     def account_id(self) -> uuid.UUID:
@@ -69,4 +71,4 @@ async def logged_in_client(
     async with api_client(app, headers=CSRF) as client:
         response = await client.post("/api/auth/login", json={"email": user.email, "password": password})
         assert response.status_code == 200, response.text
-        yield LoggedIn(user=user, password=password, client=client)
+        yield LoggedIn(user=user, password=password, client=client, app=app)

@@ -1,36 +1,14 @@
-"""Cross-tenant cases for buyers and targets.
-
-B moving its own target under A's buyer needs a target of B's, which a case cannot create; that one is
-``test_other_account_cannot_move_its_target_to_our_buyer`` in ``test_targets.py``.
-"""
+"""Cross-tenant cases for buyers and targets."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.factories import LoggedIn
-from tests.tenancy.cases import Check, Probe, TenantCase
+from tests.tenancy.cases import Check, Probe, Row, TenantCase
+from tests.tenancy.rows import buyer_row, target_row
 
 
-async def _create_buyer(owner: LoggedIn) -> dict[str, Any]:
-    response = await owner.client.post("/api/buyers", json={"name": "Tenant A buyer"})
-    assert response.status_code == 201, response.text
-    row_id = response.json()["id"]
-    return {"id": row_id, "buyer_id": row_id}
-
-
-async def _create_target(owner: LoggedIn) -> dict[str, Any]:
-    buyer = await _create_buyer(owner)
-    response = await owner.client.post(
-        "/api/targets",
-        json={"buyer_id": buyer["buyer_id"], "name": "Tenant A target", "destination": "+14155550100"},
-    )
-    assert response.status_code == 201, response.text
-    row_id = response.json()["id"]
-    return {"id": row_id, "target_id": row_id, "buyer_id": buyer["buyer_id"]}
-
-
-def _target_under(row: dict[str, Any]) -> dict[str, Any]:
+def _target_under(row: Row, _: Row) -> dict[str, Any]:
     return {"buyer_id": row["buyer_id"], "name": "Tenant B target", "destination": "+14155550101"}
 
 
@@ -39,7 +17,7 @@ TARGET = "/api/targets/{target_id}"
 CASES = [
     TenantCase(
         name="buyer",
-        create=_create_buyer,
+        create=buyer_row,
         read_path=BUYER,
         list_path="/api/buyers",
         probes=[
@@ -50,11 +28,20 @@ CASES = [
             Probe("POST", "/api/buyers", Check.CREATE_OWN, body={"name": "Tenant B buyer"}),
             Probe("GET", BUYER + "/targets", Check.READ),
             Probe("POST", "/api/targets", Check.REFERENCE, body=_target_under),
+            # B moves its own target under A's buyer.
+            Probe(
+                "PATCH",
+                "/api/targets/{other_target_id}",
+                Check.REFERENCE,
+                body=lambda row, _: {"buyer_id": row["buyer_id"]},
+            ),
         ],
+        create_other=target_row,
+        other_read_path="/api/targets/{other_target_id}",
     ),
     TenantCase(
         name="target",
-        create=_create_target,
+        create=target_row,
         read_path=TARGET,
         list_path="/api/targets",
         probes=[
@@ -62,7 +49,7 @@ CASES = [
             Probe("PATCH", TARGET, Check.CHANGE, body={"name": "hijacked", "priority": 10}),
             Probe("DELETE", TARGET, Check.DELETE),
             Probe("GET", "/api/targets", Check.LIST),
-            Probe("PATCH", TARGET, Check.REFERENCE, body=lambda row: {"buyer_id": row["buyer_id"]}),
+            Probe("PATCH", TARGET, Check.CHANGE, body=lambda row, _: {"buyer_id": row["buyer_id"]}),
         ],
     ),
 ]

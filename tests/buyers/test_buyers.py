@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter.models.accounts import Role
 from callcenter.models.buyers import PartyStatus
 from callcenter.models.campaigns import CampaignStatus
-from tests.buyers.factories import assign, create_buyer, create_campaign, create_target
+from tests.config_factories import assign, create_buyer, create_campaign, create_target
 from tests.factories import LoggedIn, create_user, logged_in_client
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.models.buyers import Buyer
-from tests.buyers.factories import create_buyer
+from tests.config_factories import create_buyer
 from tests.factories import LoggedIn
 
 

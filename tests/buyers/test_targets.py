@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.models.buyers import Buyer, PartyStatus
 from callcenter.models.campaigns import CampaignStatus
-from tests.buyers.factories import assign, create_buyer, create_campaign, create_target
+from tests.config_factories import assign, create_buyer, create_campaign, create_target
 from tests.factories import LoggedIn
 
 

@@ -1,46 +1,23 @@
-"""Configuration rows for call tests, written directly (keyword-only factories)."""
+"""Configuration a call can reach, on top of the shared ``tests.config_factories``.
+
+``make_campaign`` and ``make_buyer`` are the shared factories under the names the call tests use.
+"""
 
 from __future__ import annotations
 
-import itertools
-import uuid
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.models.buyers import Buyer, CampaignTarget, Target
-from callcenter.models.campaigns import Campaign, CampaignStatus
+from callcenter.models.buyers import Buyer, Target
+from callcenter.models.campaigns import Campaign
 from callcenter.models.numbers import PhoneNumber
+from tests.config_factories import assign, create_buyer, create_number, create_target, next_e164
+from tests.config_factories import create_buyer as make_buyer
+from tests.config_factories import create_campaign as make_campaign
 
-_numbers = itertools.count(100)
-
-
-def next_e164() -> str:
-    """A fresh valid US number (+1 415 555 01xx style, valid per phonenumbers)."""
-    return f"+1415555{next(_numbers) % 10000:04d}"
-
-
-async def make_campaign(session: AsyncSession, *, account_id: uuid.UUID, **fields: Any) -> Campaign:
-    campaign = Campaign(
-        account_id=account_id,
-        name=fields.pop("name", f"Campaign {uuid.uuid4().hex[:6]}"),
-        status=fields.pop("status", CampaignStatus.ACTIVE),
-        timezone=fields.pop("timezone", "America/New_York"),
-        allowed_states=fields.pop("allowed_states", []),
-        settings={},
-        **fields,
-    )
-    session.add(campaign)
-    await session.flush()
-    return campaign
-
-
-async def make_buyer(session: AsyncSession, *, account_id: uuid.UUID, **fields: Any) -> Buyer:
-    buyer = Buyer(account_id=account_id, name=fields.pop("name", f"Buyer {uuid.uuid4().hex[:6]}"), **fields)
-    session.add(buyer)
-    await session.flush()
-    return buyer
+__all__ = ["make_buyer", "make_campaign", "make_number", "make_target", "next_e164"]
 
 
 async def make_target(
@@ -52,29 +29,16 @@ async def make_target(
     revenue: Decimal = Decimal("25"),
     **fields: Any,
 ) -> Target:
-    buyer = buyer or await make_buyer(session, account_id=campaign.account_id)
-    target = Target(
-        account_id=campaign.account_id,
-        buyer_id=buyer.id,
-        name=fields.pop("name", f"Target {uuid.uuid4().hex[:6]}"),
-        destination=destination or next_e164(),
-        revenue=revenue,
-        allowed_states=fields.pop("allowed_states", []),
-        **fields,
+    """A target assigned to the campaign, under ``buyer`` (a fresh one by default), with a destination
+    of its own, so the TwiML shows which target was dialled."""
+    buyer = buyer or await create_buyer(session, account_id=campaign.account_id)
+    target = await create_target(
+        session, buyer=buyer, destination=destination or next_e164(), revenue=revenue, **fields
     )
-    session.add(target)
-    await session.flush()
-    session.add(CampaignTarget(account_id=campaign.account_id, campaign_id=campaign.id, target_id=target.id))
-    await session.flush()
+    await assign(session, campaign=campaign, target=target)
     return target
 
 
-async def make_number(
-    session: AsyncSession, *, campaign: Campaign, number: str | None = None, **fields: Any
-) -> PhoneNumber:
-    row = PhoneNumber(
-        account_id=campaign.account_id, number=number or next_e164(), campaign_id=campaign.id, **fields
-    )
-    session.add(row)
-    await session.flush()
-    return row
+async def make_number(session: AsyncSession, *, campaign: Campaign, **fields: Any) -> PhoneNumber:
+    """A tracking number ringing the campaign directly."""
+    return await create_number(session, account_id=campaign.account_id, campaign_id=campaign.id, **fields)

@@ -11,13 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter.models.buyers import CampaignTarget, PartyStatus
 from callcenter.models.campaigns import Campaign
 from tests.campaigns.conftest import Tenant
-from tests.campaigns.factories import (
-    assign,
-    create_active_target,
-    create_buyer,
-    create_campaign,
-    create_target,
-)
+from tests.campaigns.factories import create_active_target
+from tests.config_factories import assign, create_buyer, create_campaign, create_target
 
 
 async def _campaign(session: AsyncSession, tenant: Tenant) -> Campaign:

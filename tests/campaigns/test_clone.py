@@ -10,13 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter.models.campaigns import CampaignStatus
 from callcenter.models.numbers import PhoneNumber
 from tests.campaigns.conftest import Tenant
-from tests.campaigns.factories import (
-    assign,
-    create_active_target,
-    create_campaign,
-    create_number,
-    post_campaign,
-)
+from tests.campaigns.factories import create_active_target, post_campaign
+from tests.config_factories import assign, create_campaign, create_number
 
 SETTINGS = {
     "description": "Final expense, 50-85",
@@ -112,7 +107,7 @@ async def test_clone_body_forbids_unknown_fields(tenant: Tenant) -> None:
 
 async def test_clone_leaves_the_numbers_with_the_original(tenant: Tenant, session: AsyncSession) -> None:
     original = await create_campaign(session, account_id=tenant.account_id, status=CampaignStatus.ACTIVE)
-    await create_number(session, account_id=tenant.account_id, campaign=original)
+    await create_number(session, account_id=tenant.account_id, campaign_id=original.id)
     clone = await _clone(tenant, original.id)
     on_clone = select(func.count()).where(PhoneNumber.campaign_id == uuid.UUID(str(clone["id"])))
     on_original = select(func.count()).where(PhoneNumber.campaign_id == original.id)

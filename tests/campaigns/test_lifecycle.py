@@ -7,7 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.models.campaigns import CampaignStatus
 from tests.campaigns.conftest import Tenant
-from tests.campaigns.factories import create_campaign, post_campaign
+from tests.campaigns.factories import post_campaign
+from tests.config_factories import create_campaign
 
 ALLOWED = [
     ("draft", "active"),

@@ -14,16 +14,14 @@ from callcenter.campaigns.readiness import IssueCode, Readiness, Severity
 from callcenter.models.buyers import PartyStatus
 from callcenter.models.campaigns import Campaign, CampaignStatus
 from tests.campaigns.conftest import Tenant
-from tests.campaigns.factories import (
-    OFFICE_HOURS,
+from tests.campaigns.factories import OFFICE_HOURS, create_active_target, create_tenant
+from tests.config_factories import (
     assign,
-    create_active_target,
     create_buyer,
     create_campaign,
     create_number,
     create_pool,
     create_target,
-    create_tenant,
 )
 
 # Wednesday 2026-11-18, 12:00 and 22:00 in New York.
@@ -40,7 +38,7 @@ async def _campaign(session: AsyncSession, auth: AuthContext, **settings: Any) -
     """A campaign that is ready at WEDNESDAY_NOON unless ``settings`` break it."""
     fields: dict[str, Any] = {"status": CampaignStatus.ACTIVE, "fallback_number": "+14155550100"}
     campaign = await create_campaign(session, account_id=auth.account_id, **{**fields, **settings})
-    await create_number(session, account_id=auth.account_id, campaign=campaign)
+    await create_number(session, account_id=auth.account_id, campaign_id=campaign.id)
     return campaign
 
 
@@ -99,8 +97,8 @@ async def test_a_number_in_a_pool_feeding_the_campaign_counts(
     await assign(
         session, campaign=campaign, target=await create_active_target(session, account_id=auth.account_id)
     )
-    pool = await create_pool(session, account_id=auth.account_id, campaign=campaign)
-    await create_number(session, account_id=auth.account_id, pool=pool)
+    pool = await create_pool(session, account_id=auth.account_id, campaign_id=campaign.id)
+    await create_number(session, account_id=auth.account_id, pool_id=pool.id)
     assert (await _check(session, auth, campaign)).ready
 
 
@@ -109,9 +107,9 @@ async def test_a_number_of_another_campaign_or_an_unattached_pool_does_not_count
 ) -> None:
     campaign = await create_campaign(session, account_id=auth.account_id, status=CampaignStatus.ACTIVE)
     elsewhere = await create_campaign(session, account_id=auth.account_id)
-    await create_number(session, account_id=auth.account_id, campaign=elsewhere)
+    await create_number(session, account_id=auth.account_id, campaign_id=elsewhere.id)
     loose_pool = await create_pool(session, account_id=auth.account_id)
-    await create_number(session, account_id=auth.account_id, pool=loose_pool)
+    await create_number(session, account_id=auth.account_id, pool_id=loose_pool.id)
     assert IssueCode.NO_NUMBER in _codes(await _check(session, auth, campaign))
 
 
@@ -196,7 +194,9 @@ async def test_missing_fallback_number_is_only_a_warning(session: AsyncSession, 
 async def test_an_empty_draft_lists_every_issue_errors_first(
     session: AsyncSession, auth: AuthContext
 ) -> None:
-    campaign = await create_campaign(session, account_id=auth.account_id, hourly_cap=0)
+    campaign = await create_campaign(
+        session, account_id=auth.account_id, status=CampaignStatus.DRAFT, hourly_cap=0
+    )
     readiness = await _check(session, auth, campaign)
     assert _codes(readiness) == [
         IssueCode.CAMPAIGN_NOT_ACTIVE,
@@ -208,7 +208,7 @@ async def test_an_empty_draft_lists_every_issue_errors_first(
 
 
 async def test_readiness_route_reports_ready_and_issues(tenant: Tenant, session: AsyncSession) -> None:
-    campaign = await create_campaign(session, account_id=tenant.account_id)
+    campaign = await create_campaign(session, account_id=tenant.account_id, status=CampaignStatus.DRAFT)
     response = await tenant.client.get(f"/api/campaigns/{campaign.id}/readiness")
     assert response.status_code == 200
     body = response.json()

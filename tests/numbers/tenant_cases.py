@@ -1,34 +1,27 @@
 """Cross-tenant cases for numbers and pools.
 
 Account A owns a campaign, a publisher, a pool on that campaign and a number in that pool. B tries to
-read, list, change and delete them, to change the pool's membership, and to point new numbers and pools
-of its own at them. (B adding A's number to a pool of B's needs a pool of B's, which these cases cannot
-create; tests/numbers/test_pool_membership.py covers it.)
+read, list, change and delete them, to change the pool's membership, to point new numbers and pools of
+its own at them, and to add A's number to a pool of B's own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tests.factories import LoggedIn
-from tests.numbers.factories import campaign_of
-from tests.tenancy.cases import Check, Probe, TenantCase
+from tests.tenancy.cases import Check, Probe, Row, TenantCase, created
+from tests.tenancy.rows import campaign_row, pool_row
 
 B_NUMBER = "+14155550198"
 
 
-async def _post(owner: LoggedIn, path: str, body: dict[str, Any]) -> str:
-    response = await owner.client.post(path, json=body)
-    assert response.status_code == 201, response.text
-    row_id: str = response.json()["id"]
-    return row_id
-
-
-async def _graph(owner: LoggedIn) -> dict[str, Any]:
-    campaign_id = await campaign_of(owner)
-    publisher_id = await _post(owner, "/api/publishers", {"name": "A publisher"})
-    pool_id = await _post(owner, "/api/pools", {"name": "A pool", "campaign_id": campaign_id})
-    number_id = await _post(
+async def _graph(owner: LoggedIn) -> Row:
+    campaign_id = (await campaign_row(owner))["campaign_id"]
+    publisher_id = await created(owner, "/api/publishers", {"name": "A publisher"})
+    pool_id = await created(owner, "/api/pools", {"name": "A pool", "campaign_id": campaign_id})
+    number_id = await created(
         owner, "/api/numbers", {"number": "+14155550197", "pool_id": pool_id, "publisher_id": publisher_id}
     )
     return {
@@ -39,24 +32,14 @@ async def _graph(owner: LoggedIn) -> dict[str, Any]:
     }
 
 
-async def _number(owner: LoggedIn) -> dict[str, Any]:
-    row = await _graph(owner)
-    return {**row, "id": row["number_id"]}
+def _graph_as(kind: str) -> Callable[[LoggedIn], Awaitable[Row]]:
+    """Creates the whole graph; its ``kind`` row is the case's row (the id that must not leak)."""
 
+    async def create(owner: LoggedIn) -> Row:
+        row = await _graph(owner)
+        return {**row, "id": row[f"{kind}_id"]}
 
-async def _pool(owner: LoggedIn) -> dict[str, Any]:
-    row = await _graph(owner)
-    return {**row, "id": row["pool_id"]}
-
-
-async def _campaign(owner: LoggedIn) -> dict[str, Any]:
-    row = await _graph(owner)
-    return {**row, "id": row["campaign_id"]}
-
-
-async def _publisher(owner: LoggedIn) -> dict[str, Any]:
-    row = await _graph(owner)
-    return {**row, "id": row["publisher_id"]}
+    return create
 
 
 NUMBER = "/api/numbers/{number_id}"
@@ -65,14 +48,18 @@ MEMBERS = "/api/pools/{pool_id}/numbers"
 MEMBER = "/api/pools/{pool_id}/numbers/{number_id}"
 
 
-def _b_number(field: str) -> Any:
-    return lambda row: {"number": B_NUMBER, field: row[field]}
+def _b_number(field: str) -> Callable[[Row, Row], dict[str, Any]]:
+    return lambda row, _: {"number": B_NUMBER, field: row[field]}
+
+
+def _number_ids(row: Row, _: Row) -> dict[str, Any]:
+    return {"number_ids": [row["number_id"]]}
 
 
 CASES = [
     TenantCase(
         name="phone_number",
-        create=_number,
+        create=_graph_as("number"),
         read_path=NUMBER,
         list_path="/api/numbers",
         probes=[
@@ -83,12 +70,16 @@ CASES = [
             Probe("POST", "/api/numbers", Check.CREATE_OWN, body={"number": B_NUMBER}),
             # The number's read shows its pool_id: B can neither take it out of A's pool nor re-add it.
             Probe("DELETE", MEMBER, Check.DELETE),
-            Probe("POST", MEMBERS, Check.CHANGE, body=lambda row: {"number_ids": [row["number_id"]]}),
+            Probe("POST", MEMBERS, Check.CHANGE, body=_number_ids),
+            # B adds A's number to B's pool.
+            Probe("POST", "/api/pools/{other_pool_id}/numbers", Check.REFERENCE, body=_number_ids),
         ],
+        create_other=pool_row,
+        other_read_path="/api/pools/{other_pool_id}/numbers",
     ),
     TenantCase(
         name="number_pool",
-        create=_pool,
+        create=_graph_as("pool"),
         read_path=POOL,
         list_path="/api/pools",
         probes=[
@@ -103,7 +94,7 @@ CASES = [
     ),
     TenantCase(
         name="campaign_referenced_by_numbers_and_pools",
-        create=_campaign,
+        create=_graph_as("campaign"),
         read_path=POOL,
         list_path="/api/pools",
         probes=[
@@ -112,13 +103,13 @@ CASES = [
                 "POST",
                 "/api/pools",
                 Check.REFERENCE,
-                body=lambda row: {"name": "B pool", "campaign_id": row["campaign_id"]},
+                body=lambda row, _: {"name": "B pool", "campaign_id": row["campaign_id"]},
             ),
         ],
     ),
     TenantCase(
         name="publisher_referenced_by_numbers",
-        create=_publisher,
+        create=_graph_as("publisher"),
         read_path=NUMBER,
         list_path="/api/numbers",
         probes=[Probe("POST", "/api/numbers", Check.REFERENCE, body=_b_number("publisher_id"))],

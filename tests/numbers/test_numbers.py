@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.models.accounts import Role
 from callcenter.models.buyers import PartyStatus
+from tests.config_factories import create_campaign, create_number, create_pool, create_publisher, next_e164
 from tests.factories import LoggedIn, create_user, logged_in_client
-from tests.numbers.factories import create_campaign, create_number, create_pool, create_publisher, next_number
 
 
 def _fields(response: Any) -> list[str]:
@@ -67,7 +67,7 @@ async def test_number_cannot_ring_a_campaign_and_sit_in_a_pool(
     pool = await create_pool(session, account_id=owner.account_id)
     response = await owner.client.post(
         "/api/numbers",
-        json={"number": next_number(), "campaign_id": str(campaign.id), "pool_id": str(pool.id)},
+        json={"number": next_e164(), "campaign_id": str(campaign.id), "pool_id": str(pool.id)},
     )
     assert _fields(response) == ["campaign_id"]
 
@@ -103,9 +103,7 @@ async def test_patch_moves_a_number_between_pools(owner: LoggedIn, session: Asyn
     ],
 )
 async def test_missing_reference_is_a_field_error(owner: LoggedIn, field: str, message: str) -> None:
-    response = await owner.client.post(
-        "/api/numbers", json={"number": next_number(), field: str(uuid.uuid4())}
-    )
+    response = await owner.client.post("/api/numbers", json={"number": next_e164(), field: str(uuid.uuid4())})
     assert response.status_code == 422
     assert response.json()["error"]["details"] == [{"field": field, "message": message}]
 
@@ -138,7 +136,7 @@ async def test_other_accounts_row_is_a_missing_reference(
 async def test_archived_publisher_cannot_be_given_new_numbers(owner: LoggedIn, session: AsyncSession) -> None:
     publisher = await create_publisher(session, account_id=owner.account_id, status=PartyStatus.ARCHIVED)
     response = await owner.client.post(
-        "/api/numbers", json={"number": next_number(), "publisher_id": str(publisher.id)}
+        "/api/numbers", json={"number": next_e164(), "publisher_id": str(publisher.id)}
     )
     assert response.status_code == 422
     assert response.json()["error"]["details"] == [
@@ -267,5 +265,5 @@ async def test_reporting_user_reads_numbers_but_cannot_change_them(
     number = await create_number(session, account_id=owner.account_id)
     async with logged_in_client(app, reporter) as logged_in:
         assert (await logged_in.client.get(f"/api/numbers/{number.id}")).status_code == 200
-        response = await logged_in.client.post("/api/numbers", json={"number": next_number()})
+        response = await logged_in.client.post("/api/numbers", json={"number": next_e164()})
     assert response.status_code == 403

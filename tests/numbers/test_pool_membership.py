@@ -6,8 +6,8 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.config_factories import create_campaign, create_number, create_pool
 from tests.factories import LoggedIn
-from tests.numbers.factories import create_campaign, create_number, create_pool
 
 
 async def _pool_of(owner: LoggedIn, number_id: uuid.UUID) -> str | None:

@@ -6,13 +6,14 @@ import uuid
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.kit.errors import FieldError
+from callcenter.kit.unique import flush_unique
 from callcenter.models.numbers import NumberPool
-from callcenter.publishers.repository import flush_unique
+from tests.config_factories import create_campaign, create_number, create_pool
 from tests.factories import LoggedIn
-from tests.numbers.factories import create_campaign, create_number, create_pool
 
 
 def _details(response: Any) -> list[dict[str, str]]:
@@ -95,9 +96,20 @@ async def test_database_unique_constraint_on_pool_names_becomes_a_field_error(
     session.add(NumberPool(account_id=owner.account_id, name="Search"))
     with pytest.raises(FieldError) as caught:
         await flush_unique(
-            session, table="number_pools", columns=("account_id", "name"), field="name", message="taken"
+            session, table="number_pools", columns=("account_id", "name"), error=FieldError("name", "taken")
         )
     assert caught.value.details == [{"field": "name", "message": "taken"}]
+    await session.rollback()
+
+
+async def test_other_integrity_errors_are_not_reported_as_a_taken_name(
+    owner: LoggedIn, session: AsyncSession
+) -> None:
+    session.add(NumberPool(account_id=owner.account_id, name="Search", lease_seconds=0))
+    with pytest.raises(IntegrityError):
+        await flush_unique(
+            session, table="number_pools", columns=("account_id", "name"), error=FieldError("name", "taken")
+        )
     await session.rollback()
 
 

@@ -1,28 +1,21 @@
-"""Cross-tenant cases for publishers and their payout overrides.
-
-(B setting a payout of its own publisher for A's campaign needs a publisher of B's, which these cases
-cannot create; tests/publishers/test_payouts.py covers it.)
-"""
+"""Cross-tenant cases for publishers and their payout overrides."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests.factories import LoggedIn
-from tests.numbers.factories import campaign_of
-from tests.tenancy.cases import Check, Probe, TenantCase
+from tests.tenancy.cases import Check, Probe, Row, TenantCase, created
+from tests.tenancy.rows import campaign_row, publisher_row
 
 
-async def _create_publisher(owner: LoggedIn) -> dict[str, Any]:
-    response = await owner.client.post(
-        "/api/publishers", json={"name": "A publisher", "email": "a@pub.example", "sub_ids": ["s1"]}
+async def _create_publisher(owner: LoggedIn) -> Row:
+    campaign = await campaign_row(owner)
+    publisher_id = await created(
+        owner, "/api/publishers", {"name": "A publisher", "email": "a@pub.example", "sub_ids": ["s1"]}
     )
-    assert response.status_code == 201, response.text
-    publisher_id = response.json()["id"]
-    return {"id": publisher_id, "publisher_id": publisher_id, "campaign_id": await campaign_of(owner)}
+    return {**campaign, "id": publisher_id, "publisher_id": publisher_id}
 
 
-async def _create_payout(owner: LoggedIn) -> dict[str, Any]:
+async def _create_payout(owner: LoggedIn) -> Row:
     row = await _create_publisher(owner)
     response = await owner.client.put(
         f"/api/publishers/{row['publisher_id']}/payouts/{row['campaign_id']}", json={"payout": "12.5"}
@@ -34,6 +27,7 @@ async def _create_payout(owner: LoggedIn) -> dict[str, Any]:
 ITEM = "/api/publishers/{publisher_id}"
 PAYOUTS = "/api/publishers/{publisher_id}/payouts"
 PAYOUT = "/api/publishers/{publisher_id}/payouts/{campaign_id}"
+OTHER_PAYOUTS = "/api/publishers/{other_publisher_id}/payouts"
 CASES = [
     TenantCase(
         name="publisher",
@@ -58,5 +52,15 @@ CASES = [
             Probe("PUT", PAYOUT, Check.CHANGE, body={"payout": "0"}),
             Probe("DELETE", PAYOUT, Check.DELETE),
         ],
+    ),
+    TenantCase(
+        name="campaign_paid_by_other_publisher",
+        create=campaign_row,
+        read_path="/api/campaigns/{campaign_id}",
+        list_path="/api/campaigns",
+        # B sets a payout of its own publisher for A's campaign.
+        probes=[Probe("PUT", OTHER_PAYOUTS + "/{campaign_id}", Check.REFERENCE, body={"payout": "99"})],
+        create_other=publisher_row,
+        other_read_path=OTHER_PAYOUTS,
     ),
 ]

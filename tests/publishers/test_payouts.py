@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.config_factories import create_campaign, create_publisher
 from tests.factories import LoggedIn
-from tests.numbers.factories import create_campaign, create_publisher
 
 
 async def _publisher_and_campaign(owner: LoggedIn, session: AsyncSession) -> tuple[uuid.UUID, uuid.UUID]:

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.models.buyers import PartyStatus
+from tests.config_factories import create_publisher
 from tests.factories import LoggedIn
-from tests.numbers.factories import create_publisher
 
 
 def _details(response: Any) -> list[dict[str, str]]:

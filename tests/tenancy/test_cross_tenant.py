@@ -14,7 +14,7 @@ import tests
 from callcenter.app import API_ROUTERS
 from callcenter.auth.dependencies import current_auth
 from tests.factories import LoggedIn
-from tests.tenancy.cases import Check, TenantCase, fill
+from tests.tenancy.cases import Check, Row, TenantCase, fill
 
 # Routes that act on the caller's own identity and take no row id: nothing of another account to reach.
 SELF_ROUTES = {
@@ -56,7 +56,7 @@ def test_route_discovery_finds_authenticated_routes() -> None:
 
 
 def test_every_authenticated_route_has_a_cross_tenant_case() -> None:
-    covered = {(p.method, p.path) for case in CASES for p in case.probes}
+    covered = {(p.method, p.route) for case in CASES for p in case.probes}
     missing = authenticated_routes() - covered - SELF_ROUTES
     assert not missing, (
         f"routes without a cross-tenant case (add one in tests/<domain>/tenant_cases.py): {missing}"
@@ -64,12 +64,12 @@ def test_every_authenticated_route_has_a_cross_tenant_case() -> None:
 
 
 def test_cases_name_only_real_routes() -> None:
-    stale = {(p.method, p.path) for case in CASES for p in case.probes} - authenticated_routes()
+    stale = {(p.method, p.route) for case in CASES for p in case.probes} - authenticated_routes()
     assert not stale
 
 
-async def _read(owner: LoggedIn, case: TenantCase, row: dict[str, Any]) -> dict[str, Any]:
-    response = await owner.client.get(fill(case.read_path, row))
+async def _read(logged_in: LoggedIn, path: str) -> dict[str, Any]:
+    response = await logged_in.client.get(path)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -86,10 +86,14 @@ async def test_other_account_cannot_reach_the_row(
     case: TenantCase, owner: LoggedIn, other_owner: LoggedIn
 ) -> None:
     row = await case.create(owner)
-    before = await _read(owner, case, row)
+    other: Row = await case.create_other(other_owner) if case.create_other else {}
+    read_path = fill(case.read_path, row)
+    other_read_path = fill(case.other_read_path, row, other) if case.other_read_path else None
+    before = await _read(owner, read_path)
+    other_before = await _read(other_owner, other_read_path) if other_read_path else None
     for probe in case.probes:
-        path = fill(probe.path, row)
-        body = probe.render_body(row)
+        path = fill(probe.path, row, other)
+        body = probe.render_body(row, other)
         where = f"{probe.method} {probe.path}"
         if probe.check is Check.LIST:
             assert row["id"] not in await _listed_ids(other_owner, path), where
@@ -97,9 +101,11 @@ async def test_other_account_cannot_reach_the_row(
         response = await other_owner.client.request(probe.method, path, json=body)
         if probe.check is Check.CREATE_OWN:
             assert response.status_code < 300, f"{where}: {response.text}"
-            assert response.json()["id"] not in await _listed_ids(owner, case.list_path), where
+            assert response.json()["id"] not in await _listed_ids(owner, fill(case.list_path, row)), where
             continue
         expected = {404, 422} if probe.check is Check.REFERENCE else {404}
         assert response.status_code in expected, f"{where}: {response.status_code} {response.text}"
         assert str(row["id"]) not in response.text.replace(path, ""), f"{where} leaks the id"
-    assert await _read(owner, case, row) == before, "another account changed the row"
+    assert await _read(owner, read_path) == before, "another account changed the row"
+    if other_read_path:
+        assert await _read(other_owner, other_read_path) == other_before, "a refused probe wrote to B's row"

@@ -6,8 +6,7 @@ DELETE archives instead of removing (see ``service``); archived rows are listed 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
@@ -42,21 +41,8 @@ TargetSearch = Annotated[
 ]
 
 
-def _sort_by(columns: Mapping[str, Any]) -> Callable[[str], SortOrder]:
-    # kit.listing.sorting's own parameter cannot be resolved by FastAPI: under PEP 563 its annotation is
-    # a string naming a closure variable (a PydanticUserError at the first request). This dependency keeps
-    # its parsing and error messages and declares the ``sort`` parameter at module level instead.
-    parse = sorting(columns, "name")
-
-    def _sort(sort: SortParam = "name") -> SortOrder:
-        return parse(sort)
-
-    return _sort
-
-
-SortParam = Annotated[str, Query(description="A field name, prefixed with - for descending")]
-BuyerSort = Annotated[SortOrder, Depends(_sort_by(BUYER_SORTS))]
-TargetSort = Annotated[SortOrder, Depends(_sort_by(TARGET_SORTS))]
+BuyerSort = Annotated[SortOrder, Depends(sorting(BUYER_SORTS, "name"))]
+TargetSort = Annotated[SortOrder, Depends(sorting(TARGET_SORTS, "name"))]
 
 
 @router.get("/buyers", response_model=Page[BuyerRead])

@@ -22,11 +22,9 @@ Business rules:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.auth.context import AuthContext
@@ -35,6 +33,7 @@ from callcenter.buyers.schedules import Schedule
 from callcenter.buyers.schemas import BuyerCreate, BuyerUpdate, TargetCreate, TargetUpdate
 from callcenter.kit.errors import Conflict, FieldError
 from callcenter.kit.pagination import PageParams
+from callcenter.kit.unique import flush_unique
 from callcenter.models.buyers import Buyer, PartyStatus, Target
 from callcenter.models.campaigns import Campaign
 
@@ -42,14 +41,12 @@ NAME_TAKEN = "A buyer with this name already exists"
 BUYER_NOT_FOUND = "buyer not found"
 
 
-@contextmanager
-def _unique_buyer_name() -> Iterator[None]:
-    # The name is checked before writing; this catches the race of two requests creating the same name,
-    # which the unique constraint settles.
-    try:
-        yield
-    except IntegrityError as exc:
-        raise FieldError("name", NAME_TAKEN) from exc
+async def _flush_named(session: AsyncSession) -> None:
+    """Flushes a new or renamed buyer. The name is checked before writing, for a polite answer; this
+    catches the race of two requests taking the same name, which the unique constraint settles."""
+    await flush_unique(
+        session, table="buyers", columns=("account_id", "name"), error=FieldError("name", NAME_TAKEN)
+    )
 
 
 async def _check_name_free(
@@ -89,8 +86,10 @@ async def get_buyer(session: AsyncSession, auth: AuthContext, buyer_id: uuid.UUI
 async def create_buyer(session: AsyncSession, auth: AuthContext, data: BuyerCreate) -> Buyer:
     repository = BuyerRepository(session)
     await _check_name_free(repository, auth, data.name)
-    with _unique_buyer_name():
-        return await repository.add(Buyer(account_id=auth.account_id, **data.model_dump()))
+    buyer = Buyer(account_id=auth.account_id, **data.model_dump())
+    session.add(buyer)
+    await _flush_named(session)
+    return buyer
 
 
 async def update_buyer(
@@ -106,8 +105,7 @@ async def update_buyer(
         await _archive_buyer(session, auth, buyer)
     for field, value in changes.items():
         setattr(buyer, field, value)
-    with _unique_buyer_name():
-        await session.flush()
+    await _flush_named(session)
     return buyer
 
 

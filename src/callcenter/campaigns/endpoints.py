@@ -32,22 +32,13 @@ CAMPAIGN = "/campaigns/{campaign_id}"
 ASSIGNMENT = CAMPAIGN + "/targets/{target_id}"
 
 
-def _campaign_sort(
-    sort: Annotated[str, Query(description="name, created_at or status; prefix - for descending")] = "name",
-) -> SortOrder:
-    # kit.listing.sorting's own ``sort`` parameter cannot be resolved by FastAPI (under PEP 563 its
-    # annotation is a string naming a closure variable: a PydanticUserError at the first sorted request),
-    # so the parameter is declared here and the kit keeps the parsing and the error messages.
-    return parse_campaign_sort(sort)
-
-
 @router.get("/campaigns", response_model=Page[CampaignRead])
 async def list_campaigns(
     auth: ConfigRead,
     session: DbSession,
     filters: Annotated[CampaignFilters, Query()],
     page: Pagination,
-    order: Annotated[SortOrder, Depends(_campaign_sort)],
+    order: Annotated[SortOrder, Depends(parse_campaign_sort)],
 ) -> Page[CampaignRead]:
     rows, total = await service.list_campaigns(session, auth, filters, page, order)
     return Page(items=[CampaignRead.model_validate(r) for r in rows], total=total)

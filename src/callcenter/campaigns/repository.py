@@ -1,20 +1,12 @@
-"""Campaigns and the targets assigned to them: every query, scoped to the caller's account.
-
-Unique names and unique assignments are enforced by the database constraints. A row that would break one
-is written inside a savepoint (``unique_write``), so the clash becomes a refusal the service reports
-instead of aborting the request's transaction; this also covers two requests racing for the same name.
-"""
+"""Campaigns and the targets assigned to them: every query, scoped to the caller's account."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Collection, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, exists, func, or_, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.kit.listing import sorting
 from callcenter.kit.pagination import PageParams, paginate
@@ -23,27 +15,10 @@ from callcenter.models.buyers import Buyer, CampaignTarget, Target
 from callcenter.models.campaigns import Campaign, CampaignStatus, RoutingStrategy
 from callcenter.models.numbers import NumberPool, PhoneNumber
 
-# Turns ``?sort=`` into ORDER BY clauses (the endpoint declares the query parameter).
+# The ``sort`` query parameter of the campaign list, turned into ORDER BY clauses.
 parse_campaign_sort = sorting(
     {"name": Campaign.name, "created_at": Campaign.created_at, "status": Campaign.status}, "name"
 )
-
-
-class UniqueViolation(Exception):
-    """A unique constraint refused a write; the savepoint around it undid the write."""
-
-
-class _UniqueWrites:
-    session: AsyncSession
-
-    @asynccontextmanager
-    async def unique_write(self) -> AsyncIterator[None]:
-        """Changes made inside are flushed in a savepoint; a unique clash raises UniqueViolation."""
-        try:
-            async with self.session.begin_nested():
-                yield
-        except IntegrityError as exc:
-            raise UniqueViolation from exc
 
 
 class Assignment(NamedTuple):
@@ -61,7 +36,7 @@ class Assignment(NamedTuple):
         return self.link.weight if self.link.weight is not None else self.target.weight
 
 
-class CampaignRepository(_UniqueWrites, TenantRepository[Campaign]):
+class CampaignRepository(TenantRepository[Campaign]):
     model = Campaign
     resource = "campaign"
 
@@ -105,7 +80,7 @@ class CampaignRepository(_UniqueWrites, TenantRepository[Campaign]):
         return bool(await self.session.scalar(statement))
 
 
-class CampaignTargetRepository(_UniqueWrites, TenantRepository[CampaignTarget]):
+class CampaignTargetRepository(TenantRepository[CampaignTarget]):
     model = CampaignTarget
     resource = "assignment"
 

@@ -32,19 +32,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.auth.context import AuthContext
 from callcenter.campaigns.readiness import Readiness, assess
-from callcenter.campaigns.repository import (
-    Assignment,
-    CampaignRepository,
-    CampaignTargetRepository,
-    UniqueViolation,
-)
+from callcenter.campaigns.repository import Assignment, CampaignRepository, CampaignTargetRepository
 from callcenter.campaigns.schemas import (
     MAX_NAME_LENGTH,
     CampaignClone,
@@ -57,6 +50,7 @@ from callcenter.campaigns.schemas import (
 from callcenter.kit.errors import Conflict, FieldError, NotFound
 from callcenter.kit.listing import SortOrder
 from callcenter.kit.pagination import PageParams
+from callcenter.kit.unique import flush_unique
 from callcenter.models.buyers import CampaignTarget, PartyStatus
 from callcenter.models.campaigns import Campaign, CampaignStatus
 
@@ -92,14 +86,12 @@ def _check_transition(current: CampaignStatus, new: CampaignStatus) -> None:
         )
 
 
-@asynccontextmanager
-async def _unique_name(repository: CampaignRepository) -> AsyncIterator[None]:
-    """The campaign written inside keeps a name no other campaign of the account has."""
-    try:
-        async with repository.unique_write():
-            yield
-    except UniqueViolation:
-        raise FieldError("name", NAME_TAKEN) from None
+async def _flush_named(session: AsyncSession) -> None:
+    """Flushes a new or renamed campaign. The unique constraint on the account's names is the only check:
+    it refuses a name in use (archived campaigns included) and settles two requests racing for one."""
+    await flush_unique(
+        session, table="campaigns", columns=("account_id", "name"), error=FieldError("name", NAME_TAKEN)
+    )
 
 
 async def list_campaigns(
@@ -123,9 +115,10 @@ async def get_campaign(session: AsyncSession, auth: AuthContext, campaign_id: uu
 
 async def create_campaign(session: AsyncSession, auth: AuthContext, data: CampaignCreate) -> Campaign:
     _check_flow(data.flow_id)
-    repository = CampaignRepository(session)
-    async with _unique_name(repository):
-        return await repository.add(Campaign(account_id=auth.account_id, **data.model_dump()))
+    campaign = Campaign(account_id=auth.account_id, **data.model_dump())
+    session.add(campaign)
+    await _flush_named(session)
+    return campaign
 
 
 async def update_campaign(
@@ -138,9 +131,9 @@ async def update_campaign(
         _check_flow(changes["flow_id"])
     if "status" in changes:
         _check_transition(campaign.status, changes["status"])
-    async with _unique_name(repository):
-        for field, value in changes.items():
-            setattr(campaign, field, value)
+    for field, value in changes.items():
+        setattr(campaign, field, value)
+    await _flush_named(session)
     return campaign
 
 
@@ -170,10 +163,9 @@ async def clone_campaign(
     original = await repository.get(auth, campaign_id)
     name = data.name or await _copy_name(repository, auth, original.name)
     settings = {key: copy.deepcopy(getattr(original, key)) for key in _CLONED}
-    async with _unique_name(repository):
-        clone = await repository.add(
-            Campaign(account_id=auth.account_id, name=name, status=CampaignStatus.DRAFT, **settings)
-        )
+    clone = Campaign(account_id=auth.account_id, name=name, status=CampaignStatus.DRAFT, **settings)
+    session.add(clone)
+    await _flush_named(session)
     links = CampaignTargetRepository(session)
     for link in await links.links(auth, original.id):
         session.add(
@@ -227,11 +219,15 @@ async def assign_target(
         priority=data.priority,
         weight=data.weight,
     )
-    try:
-        async with repository.unique_write():
-            await repository.add(link)
-    except UniqueViolation:
-        raise Conflict("This target is already assigned to the campaign") from None
+    session.add(link)
+    # The unique constraint alone tells that the target is assigned already, so two requests racing to
+    # assign it cannot both succeed.
+    await flush_unique(
+        session,
+        table="campaign_targets",
+        columns=("campaign_id", "target_id"),
+        error=Conflict("This target is already assigned to the campaign"),
+    )
     return Assignment(link, target)
 
 

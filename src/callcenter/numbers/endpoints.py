@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from callcenter.auth.dependencies import ConfigRead, ConfigWrite
 from callcenter.kit.db import DbSession
-from callcenter.kit.listing import SortOrder
+from callcenter.kit.listing import SortOrder, sorting
 from callcenter.kit.pagination import Page, Pagination
 from callcenter.models.numbers import NumberPool, PhoneNumber
 from callcenter.numbers import service
@@ -24,16 +24,15 @@ from callcenter.numbers.schemas import (
     PoolRead,
     PoolUpdate,
 )
-from callcenter.publishers.endpoints import sort_by
 
 router = APIRouter(prefix="/api", tags=["numbers"])
 
 NumberSort = Annotated[
     SortOrder,
-    Depends(sort_by({"number": PhoneNumber.number, "created_at": PhoneNumber.created_at}, "number")),
+    Depends(sorting({"number": PhoneNumber.number, "created_at": PhoneNumber.created_at}, "number")),
 ]
 PoolSort = Annotated[
-    SortOrder, Depends(sort_by({"name": NumberPool.name, "created_at": NumberPool.created_at}, "name"))
+    SortOrder, Depends(sorting({"name": NumberPool.name, "created_at": NumberPool.created_at}, "name"))
 ]
 
 

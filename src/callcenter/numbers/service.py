@@ -26,9 +26,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.auth.context import AuthContext
+from callcenter.campaigns.repository import CampaignRepository
 from callcenter.kit.errors import Conflict, FieldError, NotFound
 from callcenter.kit.pagination import PageParams
 from callcenter.kit.repository import TenantRepository
+from callcenter.kit.unique import flush_unique
 from callcenter.models.buyers import PartyStatus
 from callcenter.models.numbers import NumberPool, PhoneNumber
 from callcenter.numbers.repository import NumberRepository, PoolRepository
@@ -41,7 +43,7 @@ from callcenter.numbers.schemas import (
     PoolNumbersAdd,
     PoolUpdate,
 )
-from callcenter.publishers.repository import CampaignReferences, PublisherRepository, flush_unique
+from callcenter.publishers.repository import PublisherRepository
 
 NUMBER_TAKEN = "number already exists"
 POOL_NAME_TAKEN = "a pool with this name already exists"
@@ -82,7 +84,7 @@ async def _check_number(
         changes["number"], except_id=number.id
     ):
         raise FieldError("number", NUMBER_TAKEN)
-    await _check_reference(CampaignReferences(session), auth, "campaign_id", changes.get("campaign_id"))
+    await _check_reference(CampaignRepository(session), auth, "campaign_id", changes.get("campaign_id"))
     await _check_reference(PoolRepository(session), auth, "pool_id", changes.get("pool_id"))
     publisher = await _check_reference(
         PublisherRepository(session), auth, "publisher_id", changes.get("publisher_id")
@@ -96,8 +98,10 @@ async def _check_number(
 
 
 async def _save_number(session: AsyncSession) -> None:
+    """Flushes the number. ``_check_number`` looked for it first, for a polite answer; a request that raced
+    past that check meets the unique constraint, which settles the race with the same 422."""
     await flush_unique(
-        session, table="phone_numbers", columns=("number",), field="number", message=NUMBER_TAKEN
+        session, table="phone_numbers", columns=("number",), error=FieldError("number", NUMBER_TAKEN)
     )
 
 
@@ -153,12 +157,16 @@ async def _check_pool(
         auth, changes["name"], except_id=pool.id
     ):
         raise FieldError("name", POOL_NAME_TAKEN)
-    await _check_reference(CampaignReferences(session), auth, "campaign_id", changes.get("campaign_id"))
+    await _check_reference(CampaignRepository(session), auth, "campaign_id", changes.get("campaign_id"))
 
 
 async def _save_pool(session: AsyncSession) -> None:
+    """Flushes the pool; as for numbers, the unique constraint settles a race past ``_check_pool``."""
     await flush_unique(
-        session, table="number_pools", columns=("account_id", "name"), field="name", message=POOL_NAME_TAKEN
+        session,
+        table="number_pools",
+        columns=("account_id", "name"),
+        error=FieldError("name", POOL_NAME_TAKEN),
     )
 
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
@@ -25,23 +24,8 @@ from callcenter.publishers.schemas import (
 
 router = APIRouter(prefix="/api", tags=["publishers"])
 
-SortParam = Annotated[str, Query(description="A field name, prefixed with - for descending")]
-
-
-def sort_by(columns: Mapping[str, Any], default: str) -> Callable[[str], SortOrder]:
-    """``kit.listing.sorting`` with its ``sort`` parameter declared here: under PEP 563 the kit's own
-    parameter annotation is a string naming a closure variable, which FastAPI cannot resolve (a
-    PydanticUserError at the first request). Parsing and error messages stay the kit's."""
-    parse = sorting(columns, default)
-
-    def _sort(sort: SortParam = default) -> SortOrder:
-        return parse(sort)
-
-    return _sort
-
-
 PublisherSort = Annotated[
-    SortOrder, Depends(sort_by({"name": Publisher.name, "created_at": Publisher.created_at}, "name"))
+    SortOrder, Depends(sorting({"name": Publisher.name, "created_at": Publisher.created_at}, "name"))
 ]
 
 

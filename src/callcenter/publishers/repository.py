@@ -1,8 +1,4 @@
-"""SQL of publishers and their payout overrides, plus two helpers the numbers domain shares.
-
-``CampaignReferences`` and ``flush_unique`` serve every configuration row that points at a campaign or
-carries a unique name; they live here because the numbers domain already depends on this one.
-"""
+"""SQL of publishers and their payout overrides."""
 
 from __future__ import annotations
 
@@ -13,53 +9,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.kit.errors import FieldError
 from callcenter.kit.pagination import PageParams
 from callcenter.kit.repository import Tenant, TenantRepository
 from callcenter.models.base import utcnow
 from callcenter.models.buyers import PartyStatus
-from callcenter.models.campaigns import Campaign
 from callcenter.models.publishers import Publisher, PublisherPayout
 from callcenter.publishers.schemas import PublisherFilters
-
-
-def unique_violation(exc: IntegrityError, table: str, *columns: str) -> bool:
-    """Whether ``exc`` breaks the unique constraint on ``table(columns)``.
-
-    PostgreSQL names the constraint (``uq_<table>_<columns>`` by the naming convention); SQLite names the
-    columns instead.
-    """
-    message = str(exc.orig)
-    constraint = f"uq_{table}_{'_'.join(columns)}"
-    sqlite_message = "UNIQUE constraint failed: " + ", ".join(f"{table}.{column}" for column in columns)
-    return constraint in message or sqlite_message in message
-
-
-async def flush_unique(
-    session: AsyncSession, *, table: str, columns: Sequence[str], field: str, message: str
-) -> None:
-    """Flushes; a breach of the unique constraint on ``table(columns)`` becomes a 422 on ``field``.
-
-    Services check uniqueness first to answer politely; this catches the request that raced past that
-    check, so the database stays the judge. The transaction is spoilt afterwards, which is fine: the error
-    rolls the whole request back.
-    """
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        if unique_violation(exc, table, *columns):
-            raise FieldError(field, message) from exc
-        raise
-
-
-class CampaignReferences(TenantRepository[Campaign]):
-    """Campaigns as other rows reference them: ``find`` tells whether the caller's account has one."""
-
-    model = Campaign
-    resource = "campaign"
 
 
 class PublisherRepository(TenantRepository[Publisher]):

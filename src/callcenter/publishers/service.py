@@ -20,16 +20,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.auth.context import AuthContext
+from callcenter.campaigns.repository import CampaignRepository
 from callcenter.kit.errors import FieldError, NotFound
 from callcenter.kit.pagination import PageParams
+from callcenter.kit.unique import flush_unique
 from callcenter.models.buyers import PartyStatus
 from callcenter.models.publishers import Publisher, PublisherPayout
-from callcenter.publishers.repository import (
-    CampaignReferences,
-    PayoutRepository,
-    PublisherRepository,
-    flush_unique,
-)
+from callcenter.publishers.repository import PayoutRepository, PublisherRepository
 from callcenter.publishers.schemas import PayoutSet, PublisherCreate, PublisherFilters, PublisherUpdate
 
 NAME_TAKEN = "a publisher with this name already exists"
@@ -51,8 +48,10 @@ async def get_publisher(session: AsyncSession, auth: AuthContext, publisher_id: 
 
 
 async def _save(session: AsyncSession) -> None:
+    """Flushes the publisher. Its name was checked first, for a polite answer; a request that raced past
+    that check meets the unique constraint, which settles the race with the same 422."""
     await flush_unique(
-        session, table="publishers", columns=("account_id", "name"), field="name", message=NAME_TAKEN
+        session, table="publishers", columns=("account_id", "name"), error=FieldError("name", NAME_TAKEN)
     )
 
 
@@ -98,7 +97,7 @@ async def set_payout(
     session: AsyncSession, auth: AuthContext, publisher_id: uuid.UUID, campaign_id: uuid.UUID, data: PayoutSet
 ) -> PublisherPayout:
     publisher = await PublisherRepository(session).get(auth, publisher_id)
-    campaign = await CampaignReferences(session).get(auth, campaign_id)
+    campaign = await CampaignRepository(session).get(auth, campaign_id)
     return await PayoutRepository(session).upsert(
         auth, publisher_id=publisher.id, campaign_id=campaign.id, payout=data.payout
     )
