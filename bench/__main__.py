@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import inspect
 import pkgutil
 import sys
 from pathlib import Path
@@ -15,7 +17,9 @@ def main() -> int:
         module = importlib.import_module(f"bench.{name}")
         if hasattr(module, "main"):
             print(f"\n== bench/{name}.py ==", flush=True)
-            module.main()
+            result = module.main()
+            if inspect.iscoroutine(result):
+                asyncio.run(result)
     return 0
 
 

@@ -20,6 +20,7 @@ from callcenter.health import router as health_router
 from callcenter.kit.db import Database
 from callcenter.kit.errors import install_error_handlers
 from callcenter.kit.logging import RequestIdMiddleware
+from callcenter.kit.runtime import tune_garbage_collector
 from callcenter.live import LiveState, create_live_state
 from callcenter.numbers.endpoints import router as numbers_router
 from callcenter.publishers.endpoints import router as publishers_router
@@ -50,6 +51,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await warm_fallback_cache(app.state.database, app.state.fallback_cache)
+        tune_garbage_collector()
         writer = start_deferred_writer(app.state.database, app.state.call_engine, app.state.deferred_calls)
         yield
         writer.cancel()

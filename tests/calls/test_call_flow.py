@@ -19,11 +19,15 @@ async def _call_record(session: AsyncSession, call_sid: str) -> Call:
 
 
 async def _journey(session: AsyncSession, call: Call) -> list[CallEvent]:
-    return list(await session.scalars(select(CallEvent).where(CallEvent.call_id == call.id).order_by(CallEvent.seq)))
+    return list(
+        await session.scalars(select(CallEvent).where(CallEvent.call_id == call.id).order_by(CallEvent.seq))
+    )
 
 
 async def test_answered_call_is_connected_converted_and_paid(session, account: Account, twilio) -> None:
-    campaign = await make_campaign(session, account_id=account.id, payout=Decimal("7.50"), conversion_seconds=60)
+    campaign = await make_campaign(
+        session, account_id=account.id, payout=Decimal("7.50"), conversion_seconds=60
+    )
     target = await make_target(session, campaign=campaign, revenue=Decimal("30.25"))
     number = await make_number(session, campaign=campaign)
 
@@ -51,10 +55,17 @@ async def test_short_call_is_not_converted_and_earns_nothing(session, account: A
 
     call = await _call_record(session, transcript.call_sid)
     await session.refresh(call)
-    assert (call.status, call.converted, call.revenue, call.payout) == ("completed", False, Decimal(0), Decimal(0))
+    assert (call.status, call.converted, call.revenue, call.payout) == (
+        "completed",
+        False,
+        Decimal(0),
+        Decimal(0),
+    )
 
 
-async def test_no_answer_busy_and_failed_fall_through_to_the_next_target(session, account: Account, twilio) -> None:
+async def test_no_answer_busy_and_failed_fall_through_to_the_next_target(
+    session, account: Account, twilio
+) -> None:
     campaign = await make_campaign(session, account_id=account.id, max_attempts=4)
     first = await make_target(session, campaign=campaign, priority=1)
     second = await make_target(session, campaign=campaign, priority=2)
@@ -72,11 +83,15 @@ async def test_no_answer_busy_and_failed_fall_through_to_the_next_target(session
     call = await _call_record(session, transcript.call_sid)
     await session.refresh(call)
     assert call.target_id == fourth.id
-    results = [(e.detail["attempt"], e.reason) for e in await _journey(session, call) if e.type == "dial_result"]
+    results = [
+        (e.detail["attempt"], e.reason) for e in await _journey(session, call) if e.type == "dial_result"
+    ]
     assert results == [(1, "no_answer"), (2, "busy"), (3, "failed"), (4, None)]
 
 
-async def test_after_max_attempts_the_caller_reaches_the_fallback_number(session, account: Account, twilio) -> None:
+async def test_after_max_attempts_the_caller_reaches_the_fallback_number(
+    session, account: Account, twilio
+) -> None:
     fallback = next_e164()
     campaign = await make_campaign(session, account_id=account.id, max_attempts=2, fallback_number=fallback)
     for priority in (1, 2, 3):
@@ -94,7 +109,9 @@ async def test_after_max_attempts_the_caller_reaches_the_fallback_number(session
     assert [e.reason for e in await _journey(session, call) if e.type == "fallback"] == ["max_attempts"]
 
 
-async def test_without_fallback_number_the_caller_hears_the_closed_message(session, account: Account, twilio) -> None:
+async def test_without_fallback_number_the_caller_hears_the_closed_message(
+    session, account: Account, twilio
+) -> None:
     campaign = await make_campaign(
         session, account_id=account.id, max_attempts=1, closed_message="We are closed, call tomorrow."
     )
@@ -107,7 +124,9 @@ async def test_without_fallback_number_the_caller_hears_the_closed_message(sessi
     assert "<Hangup" in transcript.twiml[-1]
 
 
-async def test_inactive_campaign_forwards_to_fallback_and_is_rejected(session, account: Account, twilio) -> None:
+async def test_inactive_campaign_forwards_to_fallback_and_is_rejected(
+    session, account: Account, twilio
+) -> None:
     fallback = next_e164()
     campaign = await make_campaign(session, account_id=account.id, status="paused", fallback_number=fallback)
     await make_target(session, campaign=campaign)

@@ -21,10 +21,23 @@ async def _snapshot(session: AsyncSession, call_sid: str) -> dict[str, object]:
     attempts = (await session.scalars(select(CallAttempt).where(CallAttempt.call_id == call.id))).all()
     events = (await session.scalars(select(CallEvent).where(CallEvent.call_id == call.id))).all()
     return {
-        "call": {k: getattr(call, k) for k in (
-            "status", "target_id", "buyer_id", "connected_seconds", "duration_seconds", "converted",
-            "revenue", "payout", "ended_at", "answered_at", "recording_url", "disposition",
-        )},
+        "call": {
+            k: getattr(call, k)
+            for k in (
+                "status",
+                "target_id",
+                "buyer_id",
+                "connected_seconds",
+                "duration_seconds",
+                "converted",
+                "revenue",
+                "payout",
+                "ended_at",
+                "answered_at",
+                "recording_url",
+                "disposition",
+            )
+        },
         "attempts": sorted((a.attempt, a.status, a.duration_seconds, a.ended_at) for a in attempts),
         "events": sorted((e.seq, e.key, e.type, e.reason, e.at) for e in events),
     }

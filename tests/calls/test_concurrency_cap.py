@@ -109,7 +109,7 @@ async def test_concurrent_calls_never_exceed_the_concurrency_cap(
         rotation = itertools.cycle(emulators)
         starts = [
             (emulator, dict(CallSid=new_call_sid(), From=f"+1212555{i:04d}", To=to, CallStatus="ringing"))
-            for i, emulator in zip(range(CALLS), rotation)
+            for i, emulator in zip(range(CALLS), rotation, strict=False)
         ]
         responses = await asyncio.gather(*(e.post("/api/webhooks/voice", p) for e, p in starts))
         bodies = [r.text for r in responses]
@@ -121,10 +121,15 @@ async def test_concurrent_calls_never_exceed_the_concurrency_cap(
         for (emulator, params), body in zip(starts, bodies, strict=True):
             if body in dialing:
                 action = body.split('action="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
-                result = dict(params, DialCallStatus="completed", DialCallDuration="75", DialCallSid=new_call_sid())
+                result = dict(
+                    params, DialCallStatus="completed", DialCallDuration="75", DialCallSid=new_call_sid()
+                )
                 assert (await emulator.post(action, result)).status_code == 200
         await asyncio.gather(
-            *(e.post("/api/webhooks/status", dict(p, CallStatus="completed", CallDuration="80")) for e, p in starts)
+            *(
+                e.post("/api/webhooks/status", dict(p, CallStatus="completed", CallDuration="80"))
+                for e, p in starts
+            )
         )
 
     if backend == POSTGRES:
@@ -136,8 +141,16 @@ async def test_concurrent_calls_never_exceed_the_concurrency_cap(
         live = create_live_state(None)
         database = Database(settings, engine=engine)
         app = create_app(settings, database=database, live=live)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.public_url) as client:
-            await run([TwilioEmulator(client, public_url=settings.public_url, auth_token=settings.twilio_signing_token())])
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=settings.public_url
+        ) as client:
+            await run(
+                [
+                    TwilioEmulator(
+                        client, public_url=settings.public_url, auth_token=settings.twilio_signing_token()
+                    )
+                ]
+            )
 
     periods = cap_periods(campaign.timezone, dt.datetime.now(dt.UTC))
     usage = await live.usage([target_key(target.id), campaign_key(campaign.id)], periods)

@@ -48,7 +48,9 @@ async def test_callers_reach_the_fallback_number_while_the_database_is_down(
 
     port = 1 if failure == "refused" else silent_server
     healthy: Database = app.state.database
-    app.state.database = Database(settings.model_copy(update={"database_url": f"postgresql+asyncpg://x@127.0.0.1:{port}/x"}))
+    app.state.database = Database(
+        settings.model_copy(update={"database_url": f"postgresql+asyncpg://x@127.0.0.1:{port}/x"})
+    )
     try:
         during = await twilio.call(to=to, from_="+13105550111")
     finally:
@@ -63,17 +65,27 @@ async def test_callers_reach_the_fallback_number_while_the_database_is_down(
     assert written == 1  # the call, with the status callback that arrived during the outage
     call = (await session.scalars(select(Call).where(Call.call_sid == during.call_sid))).one()
     await session.refresh(call)
-    assert (call.campaign_id, call.disposition, call.provider_status) == (campaign.id, "fallback", "completed")
-    events = (await session.scalars(select(CallEvent).where(CallEvent.call_id == call.id).order_by(CallEvent.seq))).all()
+    assert (call.campaign_id, call.disposition, call.provider_status) == (
+        campaign.id,
+        "fallback",
+        "completed",
+    )
+    events = (
+        await session.scalars(select(CallEvent).where(CallEvent.call_id == call.id).order_by(CallEvent.seq))
+    ).all()
     expected_reason = "deadline_exceeded" if failure == "hanging" else "engine_error"
     assert [(e.type, e.reason) for e in events][:3] == [
-        ("number_lookup", None), ("error", expected_reason), ("fallback", expected_reason),
+        ("number_lookup", None),
+        ("error", expected_reason),
+        ("fallback", expected_reason),
     ]
 
 
 async def test_unknown_number_during_an_outage_hears_the_apology(twilio, app, settings) -> None:
     healthy: Database = app.state.database
-    app.state.database = Database(settings.model_copy(update={"database_url": "postgresql+asyncpg://x@127.0.0.1:1/x"}))
+    app.state.database = Database(
+        settings.model_copy(update={"database_url": "postgresql+asyncpg://x@127.0.0.1:1/x"})
+    )
     try:
         transcript = await twilio.call(to="+14155558888", from_=CALLER, send_status=False)
     finally:

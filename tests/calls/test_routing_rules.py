@@ -34,8 +34,13 @@ def _always_closed_schedule() -> dict[str, Any]:
 
 def _holiday_today_schedule() -> dict[str, Any]:
     today = dt.datetime.now(dt.UTC).astimezone(ZoneInfo("Pacific/Kiritimati")).date()
-    return {"timezone": "Pacific/Kiritimati", "weekly": {d: [{"start": "00:00", "end": "00:00"}]
-            for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}, "holidays": [today.isoformat()]}
+    return {
+        "timezone": "Pacific/Kiritimati",
+        "weekly": {
+            d: [{"start": "00:00", "end": "00:00"}] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        },
+        "holidays": [today.isoformat()],
+    }
 
 
 @pytest.mark.parametrize(
@@ -55,7 +60,12 @@ def _holiday_today_schedule() -> dict[str, Any]:
     ids=lambda value: value if isinstance(value, str) else None,
 )
 async def test_ineligible_target_is_skipped_with_its_reason(
-    session, account: Account, twilio, target_fields: dict[str, Any], buyer_fields: dict[str, Any], expected: str
+    session,
+    account: Account,
+    twilio,
+    target_fields: dict[str, Any],
+    buyer_fields: dict[str, Any],
+    expected: str,
 ) -> None:
     campaign = await make_campaign(session, account_id=account.id)
     buyer = await make_buyer(session, account_id=account.id, **buyer_fields)
@@ -95,7 +105,9 @@ async def test_round_robin_rotates_exactly(session, account: Account, twilio) ->
     assert set(dialed[:3]) == destinations
 
 
-async def test_capacity_strategy_prefers_the_target_with_free_slots(session, account: Account, twilio, live) -> None:
+async def test_capacity_strategy_prefers_the_target_with_free_slots(
+    session, account: Account, twilio, live
+) -> None:
     campaign = await make_campaign(session, account_id=account.id, routing_strategy="capacity")
     busy = await make_target(session, campaign=campaign, concurrency_cap=3, priority=1)
     free = await make_target(session, campaign=campaign, concurrency_cap=3, priority=2)
@@ -109,7 +121,9 @@ async def test_capacity_strategy_prefers_the_target_with_free_slots(session, acc
     assert f"<Number>{free.destination}</Number>" in transcript.twiml[0]
 
 
-async def test_campaign_concurrency_cap_rejects_the_call_to_fallback(session, account: Account, twilio, live) -> None:
+async def test_campaign_concurrency_cap_rejects_the_call_to_fallback(
+    session, account: Account, twilio, live
+) -> None:
     campaign = await make_campaign(
         session, account_id=account.id, concurrency_cap=1, fallback_number="+14155550999"
     )
@@ -136,14 +150,20 @@ async def test_slots_are_released_when_calls_end(session, account: Account, twil
         await twilio.call(to=number.number, from_=CALLER, outcomes=outcomes)
 
     periods = cap_periods(campaign.timezone, dt.datetime.now(dt.UTC))
-    usage = await live.usage([target_key(first.id), target_key(second.id), campaign_key(campaign.id)], periods)
+    usage = await live.usage(
+        [target_key(first.id), target_key(second.id), campaign_key(campaign.id)], periods
+    )
     assert {key: u.live for key, u in usage.items()} == dict.fromkeys(usage, 0)
     assert usage[target_key(first.id)].daily + usage[target_key(second.id)].daily == 2
 
 
 async def test_duplicate_within_window_is_rejected_when_configured(session, account: Account, twilio) -> None:
     campaign = await make_campaign(
-        session, account_id=account.id, dedupe_seconds=3600, duplicate_action="reject", closed_message="Already helped."
+        session,
+        account_id=account.id,
+        dedupe_seconds=3600,
+        duplicate_action="reject",
+        closed_message="Already helped.",
     )
     await make_target(session, campaign=campaign)
     number = await make_number(session, campaign=campaign)
@@ -157,9 +177,14 @@ async def test_duplicate_within_window_is_rejected_when_configured(session, acco
     assert (call.duplicate, call.status) == (True, "rejected")
 
 
-async def test_duplicate_routes_to_the_original_target_when_configured(session, account: Account, twilio) -> None:
+async def test_duplicate_routes_to_the_original_target_when_configured(
+    session, account: Account, twilio
+) -> None:
     campaign = await make_campaign(
-        session, account_id=account.id, dedupe_seconds=3600, duplicate_action="route_to_original",
+        session,
+        account_id=account.id,
+        dedupe_seconds=3600,
+        duplicate_action="route_to_original",
         routing_strategy="round_robin",
     )
     targets = [await make_target(session, campaign=campaign) for _ in range(3)]

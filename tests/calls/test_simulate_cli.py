@@ -20,7 +20,12 @@ def _free_port() -> int:
 
 def _cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "callcenter.cli", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "callcenter.cli", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -35,9 +40,12 @@ def test_simulate_call_against_a_running_server_prints_twiml_and_journey(tmp_pat
         CALLCENTER_LOG_LEVEL="WARNING",
     )
     assert "demo@example.com / demo1234" in _cli("demo", env=env, cwd=tmp_path).stdout
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "callcenter.cli", "serve"], env=env, cwd=tmp_path,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    server = subprocess.Popen(
+        [sys.executable, "-m", "callcenter.cli", "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 30
@@ -49,9 +57,20 @@ def test_simulate_call_against_a_running_server_prints_twiml_and_journey(tmp_pat
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.2)
         result = _cli(
-            "simulate", "call", "--to", "+14155550123", "--from", "+12125550100",
-            "--outcome", "answered", "--duration", "75", "--caller-state", "CA",
-            env=env, cwd=tmp_path,
+            "simulate",
+            "call",
+            "--to",
+            "+14155550123",
+            "--from",
+            "+12125550100",
+            "--outcome",
+            "answered",
+            "--duration",
+            "75",
+            "--caller-state",
+            "CA",
+            env=env,
+            cwd=tmp_path,
         )
     finally:
         server.terminate()

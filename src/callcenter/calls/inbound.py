@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -31,6 +31,7 @@ from callcenter.calls.dialing import (
 )
 from callcenter.calls.journey import EventType, Journey
 from callcenter.calls.resilience import FallbackCache, entry_for
+from callcenter.calls.route_cache import NumberRoute, RouteCache, generation
 from callcenter.calls.snapshot import RoutingConfig, load_routing_config
 from callcenter.live import LiveState
 from callcenter.models.calls import AttemptStatus, Call, CallStatus
@@ -76,6 +77,7 @@ class Engine:
     live: LiveState
     public_url: str
     fallback_cache: FallbackCache
+    routes: RouteCache = field(default_factory=RouteCache)
 
 
 async def current_reply(session: AsyncSession, engine: Engine, call: Call) -> VoiceReply:
@@ -108,6 +110,26 @@ async def _payout_rate(session: AsyncSession, campaign: Campaign, publisher_id: 
     return override.payout if override is not None else campaign.payout
 
 
+async def _route(session: AsyncSession, engine: Engine, called: str) -> NumberRoute | None:
+    """The number's route, from the process cache or the database (then cached)."""
+    route = engine.routes.get(called)
+    if route is not None:
+        return route
+    loaded_in = generation()
+    found = await repository.find_number(session, called)
+    if found is None:
+        return None
+    number, pool, campaign = found
+    config = None
+    if campaign is not None:
+        active = campaign.status == CampaignStatus.ACTIVE
+        config = await load_routing_config(session, campaign) if active else RoutingConfig(campaign, ())
+    route = NumberRoute(number=number, pool=pool, campaign=campaign, config=config)
+    engine.routes.put(called, route, loaded_in=loaded_in)
+    engine.fallback_cache.put(number.number, entry_for(number, campaign))
+    return route
+
+
 async def handle_inbound(
     session: AsyncSession,
     engine: Engine,
@@ -116,22 +138,37 @@ async def handle_inbound(
     now: datetime,
     pool_id: uuid.UUID | None = None,
 ) -> VoiceReply:
-    existing = await repository.find_call_by_sid(session, inbound.call_sid)
-    if existing is not None:
-        return await current_reply(session, engine, existing)
-
+    # Every read happens before the call row is added, so the whole call (record, journey, first
+    # attempt) is written by one flush at commit: each round trip to the database is caller latency.
     started = time.perf_counter()
-    found = await repository.find_number(session, inbound.called)
-    if found is None or (pool_id is not None and found[0].pool_id != pool_id):
+    existing_id = await repository.call_id_for_sid(session, inbound.call_sid)
+    if existing_id is not None:
+        existing = await repository.find_call(session, existing_id)
+        assert existing is not None  # found a moment ago in this same transaction
+        return await current_reply(session, engine, existing)
+    route = await _route(session, engine, inbound.called)
+    if route is None or (pool_id is not None and route.number.pool_id != pool_id):
         logger.warning(
             "call to an unknown number", extra={"to": inbound.called, "call_sid": inbound.call_sid}
         )
         return say_and_hang_up(UNKNOWN_NUMBER_MESSAGE)
-    number, pool, campaign = found
-    engine.fallback_cache.put(number.number, entry_for(number, campaign))
-    if campaign is None:
+    number, pool, campaign, config = route.number, route.pool, route.campaign, route.config
+    if campaign is None or config is None:
         logger.warning("call to a number without campaign", extra={"number": number.number})
         return say_and_hang_up(UNKNOWN_NUMBER_MESSAGE)
+    lookup_ms = (time.perf_counter() - started) * 1000
+
+    payout_rate = await _payout_rate(session, campaign, number.publisher_id)
+    previous = (
+        await repository.previous_call(
+            session,
+            campaign_id=campaign.id,
+            caller=inbound.caller,
+            since=now - timedelta(seconds=campaign.dedupe_seconds),
+        )
+        if campaign.dedupe_seconds > 0
+        else None
+    )
 
     call = Call(
         id=uuid.uuid4(),
@@ -148,9 +185,9 @@ async def handle_inbound(
         caller_city=inbound.caller_city,
         status=CallStatus.RINGING,
         started_at=now,
+        payout_rate=payout_rate,
         attribution={},
     )
-    call.payout_rate = await _payout_rate(session, campaign, number.publisher_id)
     session.add(call)
     journey = Journey(session, call)
     journey.add(
@@ -161,13 +198,8 @@ async def handle_inbound(
             "campaign_id": str(campaign.id),
             "pool_id": str(pool.id) if pool else None,
         },
-        latency_ms=(time.perf_counter() - started) * 1000,
+        latency_ms=lookup_ms,
         at=now,
-    )
-    config = (
-        await load_routing_config(session, campaign)
-        if campaign.status == CampaignStatus.ACTIVE
-        else RoutingConfig(campaign=campaign, assigned=())
     )
     ctx = DialContext(
         session=session,
@@ -180,13 +212,6 @@ async def handle_inbound(
     )
     prefer: uuid.UUID | None = None
     if campaign.dedupe_seconds > 0:
-        previous = await repository.previous_call(
-            session,
-            campaign_id=campaign.id,
-            caller=inbound.caller,
-            since=now - timedelta(seconds=campaign.dedupe_seconds),
-            exclude=call.id,
-        )
         decision = check_duplicate(
             campaign.dedupe_seconds,
             DuplicateAction(campaign.duplicate_action),
@@ -207,8 +232,6 @@ async def handle_inbound(
             call.duplicate = True
             call.duplicate_of_id = previous.id if previous else None
             if decision.action is DuplicateAction.REJECT:
-                await session.flush()
                 return end_routing(ctx, rejected=True, reason="duplicate", forward=False)
             prefer = decision.original_target_id
-    await session.flush()
     return await dial_next(ctx, attempt=1, tried_target_ids=frozenset(), prefer_target_id=prefer)

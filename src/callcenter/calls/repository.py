@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.kit.repository import TenantRepository
@@ -35,21 +36,26 @@ class CallRepository(TenantRepository[Call]):
 # The webhook side acts for no user: the account comes from the number Twilio called.
 
 
+def _number_select(number: str, *extra: Any) -> Select[Any]:
+    return (
+        select(PhoneNumber, NumberPool, Campaign, *extra)
+        .outerjoin(NumberPool, NumberPool.id == PhoneNumber.pool_id)
+        .outerjoin(Campaign, Campaign.id == func.coalesce(PhoneNumber.campaign_id, NumberPool.campaign_id))
+        .where(PhoneNumber.number == number)
+    )
+
+
 async def find_number(
     session: AsyncSession, number: str
 ) -> tuple[PhoneNumber, NumberPool | None, Campaign | None] | None:
     """The tracking number, its pool and the campaign it leads to (directly or through the pool)."""
-    row = (
-        await session.execute(
-            select(PhoneNumber, NumberPool, Campaign)
-            .outerjoin(NumberPool, NumberPool.id == PhoneNumber.pool_id)
-            .outerjoin(
-                Campaign, Campaign.id == func.coalesce(PhoneNumber.campaign_id, NumberPool.campaign_id)
-            )
-            .where(PhoneNumber.number == number)
-        )
-    ).one_or_none()
+    row = (await session.execute(_number_select(number))).one_or_none()
     return None if row is None else (row[0], row[1], row[2])
+
+
+async def call_id_for_sid(session: AsyncSession, call_sid: str) -> uuid.UUID | None:
+    """Whether the CallSid is recorded already: one indexed lookup, no row loaded."""
+    return await session.scalar(select(Call.id).where(Call.call_sid == call_sid))
 
 
 async def find_call_by_sid(session: AsyncSession, call_sid: str, *, for_update: bool = False) -> Call | None:
@@ -75,7 +81,7 @@ async def attempts_of(session: AsyncSession, call_id: uuid.UUID) -> list[CallAtt
 
 
 async def previous_call(
-    session: AsyncSession, *, campaign_id: uuid.UUID, caller: str, since: datetime, exclude: uuid.UUID
+    session: AsyncSession, *, campaign_id: uuid.UUID, caller: str, since: datetime
 ) -> Call | None:
     """The caller's latest earlier call to the campaign within the dedupe window."""
     statement = (
@@ -84,7 +90,6 @@ async def previous_call(
             Call.campaign_id == campaign_id,
             Call.caller == caller,
             Call.started_at >= since,
-            Call.id != exclude,
         )
         .order_by(Call.started_at.desc())
         .limit(1)

@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,12 +32,77 @@ from callcenter.routing import (
 PREDICTIVE_HISTORY = timedelta(days=30)
 
 
+class HasCaps(Protocol):
+    """A campaign, buyer or target: anything with the four caps."""
+
+    @property
+    def concurrency_cap(self) -> int | None: ...
+    @property
+    def hourly_cap(self) -> int | None: ...
+    @property
+    def daily_cap(self) -> int | None: ...
+    @property
+    def monthly_cap(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerRow:
+    id: uuid.UUID
+    status: str
+    concurrency_cap: int | None
+    hourly_cap: int | None
+    daily_cap: int | None
+    monthly_cap: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    id: uuid.UUID
+    name: str
+    destination: str
+    status: str
+    revenue: Decimal
+    schedule: dict[str, Any] | None
+    allowed_states: list[str]
+    conversion_seconds: int | None
+    updated_at: datetime
+    concurrency_cap: int | None
+    hourly_cap: int | None
+    daily_cap: int | None
+    monthly_cap: int | None
+
+
 @dataclass(frozen=True, slots=True)
 class Assigned:
-    target: Target
-    buyer: Buyer
+    """A target assigned to the campaign, with its buyer and its effective priority and weight.
+
+    Plain rows rather than ORM objects: the snapshot is read on every call, and building 40 tracked
+    ORM instances cost more than the query itself.
+    """
+
+    target: TargetRow
+    buyer: BuyerRow
     priority: int
     weight: int
+
+
+_CAP_COLUMNS = ("concurrency_cap", "hourly_cap", "daily_cap", "monthly_cap")
+_TARGET_COLUMNS = [
+    getattr(Target, name)
+    for name in (
+        "id",
+        "name",
+        "destination",
+        "status",
+        "revenue",
+        "schedule",
+        "allowed_states",
+        "conversion_seconds",
+        "updated_at",
+        *_CAP_COLUMNS,
+    )
+]
+_BUYER_COLUMNS = [getattr(Buyer, name) for name in ("id", "status", *_CAP_COLUMNS)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +111,13 @@ class RoutingConfig:
     assigned: tuple[Assigned, ...]
 
 
-def _caps(row: Campaign | Buyer | Target) -> Caps:
+def _caps(row: HasCaps) -> Caps:
     return Caps(
         concurrency=row.concurrency_cap, hourly=row.hourly_cap, daily=row.daily_cap, monthly=row.monthly_cap
     )
 
 
-def cap_scope(key: str, row: Campaign | Buyer | Target) -> CapScope:
+def cap_scope(key: str, row: HasCaps) -> CapScope:
     return CapScope(key, row.concurrency_cap, row.hourly_cap, row.daily_cap, row.monthly_cap)
 
 
@@ -68,19 +135,25 @@ def target_key(target_id: uuid.UUID) -> str:
 
 async def load_routing_config(session: AsyncSession, campaign: Campaign) -> RoutingConfig:
     rows = await session.execute(
-        select(CampaignTarget, Target, Buyer)
+        select(
+            *_TARGET_COLUMNS,
+            *_BUYER_COLUMNS,
+            func.coalesce(CampaignTarget.priority, Target.priority),
+            func.coalesce(CampaignTarget.weight, Target.weight),
+        )
         .join(Target, Target.id == CampaignTarget.target_id)
         .join(Buyer, Buyer.id == Target.buyer_id)
         .where(CampaignTarget.campaign_id == campaign.id)
     )
+    t, b = len(_TARGET_COLUMNS), len(_BUYER_COLUMNS)
     assigned = tuple(
         Assigned(
-            target=target,
-            buyer=buyer,
-            priority=assignment.priority or target.priority,
-            weight=assignment.weight or target.weight,
+            target=TargetRow(*row[:t]),
+            buyer=BuyerRow(*row[t : t + b]),
+            priority=row[t + b],
+            weight=row[t + b + 1],
         )
-        for assignment, target, buyer in rows
+        for row in rows
     )
     return RoutingConfig(campaign=campaign, assigned=assigned)
 
@@ -121,7 +194,7 @@ _SCHEDULE_CACHE: dict[tuple[uuid.UUID, datetime], Schedule | None] = {}
 _SCHEDULE_CACHE_SIZE = 4096
 
 
-def _schedule(target: Target) -> Schedule | None:
+def _schedule(target: TargetRow) -> Schedule | None:
     """The target's schedule in routing form, parsed once per version of the target (its updated_at)."""
     if target.schedule is None:
         return None

@@ -50,7 +50,9 @@ def create_engine(
         event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping: it costs a round trip on every checkout, i.e. on every webhook. A connection that died
+    # with its server fails its statement, is invalidated by SQLAlchemy, and the webhook's fallback path
+    # serves that caller.
     return create_async_engine(database_url, pool_size=pool_size, max_overflow=max_overflow, **kwargs)
 
 

@@ -1,0 +1,78 @@
+"""Open-loop load: requests are sent on a fixed schedule whatever the server does, and each latency is
+measured from its scheduled send time, so queueing inside the server shows up in the figures (a
+closed loop would slow down with the server and hide it)."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    sent: int
+    errors: int
+    elapsed_s: float
+    latencies_ms: list[float]
+
+    def quantile(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+    @property
+    def p50(self) -> float:
+        return self.quantile(0.50)
+
+    @property
+    def p99(self) -> float:
+        return self.quantile(0.99)
+
+    @property
+    def throughput(self) -> float:
+        return (self.sent - self.errors) / self.elapsed_s
+
+    def row(self) -> str:
+        mean = statistics.fmean(self.latencies_ms) if self.latencies_ms else float("nan")
+        worst = max(self.latencies_ms, default=float("nan"))
+        return (
+            f"{self.name:<28} {self.sent:>6} {self.errors:>6} {self.throughput:>9.1f} "
+            f"{self.p50:>8.2f} {self.p99:>8.2f} {mean:>8.2f} {worst:>8.2f}"
+        )
+
+
+HEADER = (
+    f"{'case':<28} {'sent':>6} {'errors':>6} {'req/s':>9} "
+    f"{'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'max ms':>8}"
+)
+
+
+async def open_loop(
+    name: str, send: Callable[[int], Awaitable[bool]], *, rate: float, duration_s: float
+) -> Result:
+    """Calls ``send(i)`` at ``rate`` per second for ``duration_s``; ``send`` returns False on an error."""
+    total = int(rate * duration_s)
+    latencies: list[float] = []
+    errors = 0
+    start = time.perf_counter()
+
+    async def one(i: int) -> None:
+        nonlocal errors
+        scheduled = start + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        try:
+            ok = await send(i)
+        except Exception:
+            ok = False
+        if ok:
+            latencies.append((time.perf_counter() - scheduled) * 1000)
+        else:
+            errors += 1
+
+    await asyncio.gather(*(one(i) for i in range(total)))
+    return Result(name, total, errors, time.perf_counter() - start, latencies)
