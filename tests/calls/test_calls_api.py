@@ -51,3 +51,18 @@ async def test_unknown_sort_field_is_a_field_error(owner: LoggedIn) -> None:
     response = await owner.client.get("/api/calls", params={"sort": "password"})
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == "sort"
+
+
+async def test_a_number_with_calls_cannot_be_deleted_so_no_call_loses_it(
+    session, owner: LoggedIn, twilio
+) -> None:
+    await _two_calls(session, owner, twilio)
+    number_id = (await owner.client.get("/api/calls")).json()["items"][0]["number_id"]
+
+    response = await owner.client.delete(f"/api/numbers/{number_id}")
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "number_has_calls"
+    assert (await owner.client.get(f"/api/numbers/{number_id}")).status_code == 200
+    unassigned = await owner.client.patch(f"/api/numbers/{number_id}", json={"campaign_id": None})
+    assert unassigned.status_code == 200

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
 
 from callcenter.kit.pagination import PageParams
 from callcenter.kit.repository import Tenant, TenantRepository
+from callcenter.models.calls import Call
 from callcenter.models.numbers import NumberPool, PhoneNumber
 from callcenter.numbers.schemas import NumberFilters, PoolFilters
 
@@ -167,3 +168,8 @@ class NumberRepository(TenantRepository[PhoneNumber]):
             .execution_options(synchronize_session="fetch")
         )
         await self.session.execute(statement)
+
+    async def has_calls(self, number_id: uuid.UUID) -> bool:
+        return (
+            await self.session.scalar(select(Call.id).where(Call.number_id == number_id).limit(1)) is not None
+        )

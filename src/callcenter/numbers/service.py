@@ -129,8 +129,16 @@ async def update_number(
 
 
 async def delete_number(session: AsyncSession, auth: AuthContext, number_id: uuid.UUID) -> None:
+    """Deletes a number that never took a call. A number with call records stays, so that no call ever
+    points at a vanished number: unassign it (campaign and pool null) to stop it routing instead."""
     repository = NumberRepository(session)
-    await repository.delete(await repository.get(auth, number_id))
+    number = await repository.get(auth, number_id)
+    if await repository.has_calls(number.id):
+        raise Conflict(
+            "This number has call records and cannot be deleted; unassign it from its campaign or pool",
+            code="number_has_calls",
+        )
+    await repository.delete(number)
 
 
 # ---- pools -----------------------------------------------------------------------------------------
