@@ -16,12 +16,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.calls import repository
-from callcenter.calls.dialing import DialContext, dial_next, end_routing
+from callcenter.calls.dialing import dial_next, end_routing
+from callcenter.calls.extensions import CallEventName, CallEventSink
 from callcenter.calls.inbound import Engine, current_reply
 from callcenter.calls.journey import EventType, Journey
 from callcenter.calls.settlement import AttemptFacts, settle
 from callcenter.calls.snapshot import load_routing_config
-from callcenter.models.calls import AttemptStatus, Call, CallAttempt
+from callcenter.models.calls import AttemptStatus, Call, CallAttempt, CallStatus
 from callcenter.telephony.instructions import Hangup, VoiceReply
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,9 @@ def _seconds(value: str | None) -> int:
         return 0
 
 
-async def apply_settlement(session: AsyncSession, call: Call, journey: Journey) -> None:
+async def apply_settlement(
+    session: AsyncSession, call: Call, journey: Journey, events: CallEventSink | None = None
+) -> None:
     """Recomputes status, connected time, conversion, revenue and payout from the recorded facts."""
     attempts = await repository.attempts_of(session, call.id)
     result = settle(
@@ -71,18 +74,18 @@ async def apply_settlement(session: AsyncSession, call: Call, journey: Journey) 
     call.conversion_seconds = result.conversion_seconds
     if result.target_id is not None:
         call.target_id, call.buyer_id = result.target_id, result.buyer_id
-    if result.converted:
-        journey.add(
-            EventType.CONVERSION,
-            key="conversion",
-            detail={
-                "connected_seconds": result.connected_seconds,
-                "threshold_seconds": result.conversion_seconds,
-                "revenue": str(result.revenue),
-                "payout": str(result.payout),
-            },
-        )
+    conversion = {
+        "connected_seconds": result.connected_seconds,
+        "threshold_seconds": result.conversion_seconds,
+        "revenue": str(result.revenue),
+        "payout": str(result.payout),
+    }
+    newly_converted = result.converted and journey.add(
+        EventType.CONVERSION, key="conversion", detail=conversion
+    )
     await session.flush()
+    if newly_converted and events is not None:
+        await events.emit(session, call, CallEventName.CONVERTED)
 
 
 async def handle_dial_result(
@@ -118,7 +121,7 @@ async def handle_dial_result(
     if recording and call.recording_url is None:
         call.recording_url = recording
     journey = await Journey.load(session, call)
-    journey.add(
+    recorded = journey.add(
         EventType.DIAL_RESULT,
         key=f"dial_result:{attempt_no}",
         reason=None if connected else status,
@@ -134,7 +137,9 @@ async def handle_dial_result(
     if not connected and call.provider_status is None:
         reply = await _fall_through(session, engine, call, journey, attempts, now)
     await session.flush()
-    await apply_settlement(session, call, journey)
+    if connected and recorded:
+        await engine.events.emit(session, call, CallEventName.ANSWERED)
+    await apply_settlement(session, call, journey, engine.events)
     return reply
 
 
@@ -149,19 +154,15 @@ async def _fall_through(
     campaign = await repository.find_campaign(session, call.campaign_id)
     assert campaign is not None  # a call with attempts was routed through its campaign
     config = await load_routing_config(session, campaign)
-    ctx = DialContext(
-        session=session,
-        live=engine.live,
-        public_url=engine.public_url,
-        config=config,
-        call=call,
-        journey=journey,
-        now=now,
-    )
+    ctx = engine.dial_context(session, config, call, journey, now)
     if len(attempts) >= campaign.max_attempts:
         return end_routing(ctx, reason="max_attempts")
-    tried = frozenset(a.target_id for a in attempts if a.target_id is not None)
-    return await dial_next(ctx, attempt=len(attempts) + 1, tried_target_ids=tried)
+    return await dial_next(
+        ctx,
+        attempt=len(attempts) + 1,
+        tried_target_ids=frozenset(a.target_id for a in attempts if a.target_id is not None),
+        tried_bid_ids=frozenset(a.bid_id for a in attempts if a.bid_id is not None),
+    )
 
 
 async def handle_status(
@@ -173,7 +174,9 @@ async def handle_status(
         return False
     journey = await Journey.load(session, call)
     status = params.get("CallStatus", "")
+    ended_now = False
     if status in ("completed", "busy", "no-answer", "failed", "canceled") and call.provider_status is None:
+        ended_now = True
         call.provider_status = status
         call.duration_seconds = _seconds(params.get("CallDuration"))
         call.ended_at = now
@@ -189,7 +192,10 @@ async def handle_status(
                 await engine.live.release(attempt.slot_id, connected=False)
     if params.get("RecordingUrl") and call.recording_url is None:
         call.recording_url = params["RecordingUrl"]
-    await apply_settlement(session, call, journey)
+    await apply_settlement(session, call, journey, engine.events)
+    if ended_now:
+        ended = CallEventName.COMPLETED if call.status is CallStatus.COMPLETED else CallEventName.FAILED
+        await engine.events.emit(session, call, ended)
     return True
 
 

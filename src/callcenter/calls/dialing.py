@@ -15,12 +15,13 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.calls.extensions import BidSource, CallEventName, CallEventSink, NoBids, NoEvents
 from callcenter.calls.journey import EventType, Journey
 from callcenter.calls.snapshot import (
     RoutingConfig,
@@ -67,6 +68,8 @@ class Disposition(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DialContext:
+    """Everything one routing step of one call works with."""
+
     session: AsyncSession
     live: LiveState
     public_url: str
@@ -74,6 +77,8 @@ class DialContext:
     call: Call
     journey: Journey
     now: datetime
+    bids: BidSource = field(default_factory=NoBids)
+    events: CallEventSink = field(default_factory=NoEvents)
 
 
 def slot_id(call_id: uuid.UUID, attempt: int) -> str:
@@ -142,6 +147,7 @@ async def dial_next(
     *,
     attempt: int,
     tried_target_ids: frozenset[uuid.UUID],
+    tried_bid_ids: frozenset[uuid.UUID] = frozenset(),
     prefer_target_id: uuid.UUID | None = None,
     rng: random.Random | None = None,
 ) -> VoiceReply:
@@ -155,6 +161,7 @@ async def dial_next(
     history = None
     if strategy is RoutingStrategy.PREDICTIVE:
         history = await load_history(ctx.session, [a.target.id for a in ctx.config.assigned], ctx.now)
+    bids = await ctx.bids.bids(ctx.session, ctx, attempt=attempt) if campaign.rtb_enabled else ()
     request = build_request(
         ctx.config,
         usage=usage,
@@ -162,7 +169,9 @@ async def dial_next(
         now=ctx.now,
         cursor=cursor,
         history=history,
+        bids=bids,
         exclude_target_ids=tried_target_ids,
+        exclude_bid_ids=tried_bid_ids,
     )
     decision = decide(request, rng or random.Random())
     steps = (
@@ -192,7 +201,10 @@ async def dial_next(
                 detail={"target_id": str(step.target_id), "detail": "cap reached while reserving"},
             )
             continue
-        return _start_attempt(ctx, step, attempt)
+        reply = _start_attempt(ctx, step, attempt)
+        if attempt == 1:
+            await ctx.events.emit(ctx.session, ctx.call, CallEventName.ROUTED)
+        return reply
     rejected = decision.outcome is Outcome.REJECTED_CAMPAIGN
     return end_routing(ctx, rejected=rejected)
 

@@ -29,6 +29,19 @@ from callcenter.calls.dialing import (
     end_routing,
     ending_reply,
 )
+from callcenter.calls.extensions import (
+    AttributionSource,
+    BidSource,
+    CallAttribution,
+    CallEventName,
+    CallEventSink,
+    FlowRunner,
+    NoAttribution,
+    NoBids,
+    NoEvents,
+    NoFlows,
+    uses_flow,
+)
 from callcenter.calls.journey import EventType, Journey
 from callcenter.calls.resilience import FallbackCache, entry_for
 from callcenter.calls.route_cache import NumberRoute, RouteCache, generation
@@ -78,6 +91,25 @@ class Engine:
     public_url: str
     fallback_cache: FallbackCache
     routes: RouteCache = field(default_factory=RouteCache)
+    attribution: AttributionSource = field(default_factory=NoAttribution)
+    bids: BidSource = field(default_factory=NoBids)
+    events: CallEventSink = field(default_factory=NoEvents)
+    flows: FlowRunner = field(default_factory=NoFlows)
+
+    def dial_context(
+        self, session: AsyncSession, config: RoutingConfig, call: Call, journey: Journey, now: datetime
+    ) -> DialContext:
+        return DialContext(
+            session=session,
+            live=self.live,
+            public_url=self.public_url,
+            config=config,
+            call=call,
+            journey=journey,
+            now=now,
+            bids=self.bids,
+            events=self.events,
+        )
 
 
 async def current_reply(session: AsyncSession, engine: Engine, call: Call) -> VoiceReply:
@@ -158,7 +190,9 @@ async def handle_inbound(
         return say_and_hang_up(UNKNOWN_NUMBER_MESSAGE)
     lookup_ms = (time.perf_counter() - started) * 1000
 
-    payout_rate = await _payout_rate(session, campaign, number.publisher_id)
+    attribution = await engine.attribution.attribute(session, number=number, pool=pool, now=now)
+    publisher_id = (attribution.publisher_id if attribution else None) or number.publisher_id
+    payout_rate = await _payout_rate(session, campaign, publisher_id)
     previous = (
         await repository.previous_call(
             session,
@@ -177,7 +211,7 @@ async def handle_inbound(
         campaign_id=campaign.id,
         number_id=number.id,
         pool_id=pool.id if pool else None,
-        publisher_id=number.publisher_id,
+        publisher_id=publisher_id,
         caller=inbound.caller,
         called=inbound.called,
         caller_state=inbound.caller_state,
@@ -188,6 +222,8 @@ async def handle_inbound(
         payout_rate=payout_rate,
         attribution={},
     )
+    if attribution is not None:
+        apply_attribution(call, attribution)
     session.add(call)
     journey = Journey(session, call)
     journey.add(
@@ -201,15 +237,8 @@ async def handle_inbound(
         latency_ms=lookup_ms,
         at=now,
     )
-    ctx = DialContext(
-        session=session,
-        live=engine.live,
-        public_url=engine.public_url,
-        config=config,
-        call=call,
-        journey=journey,
-        now=now,
-    )
+    ctx = engine.dial_context(session, config, call, journey, now)
+    await engine.events.emit(session, call, CallEventName.INCOMING)
     prefer: uuid.UUID | None = None
     if campaign.dedupe_seconds > 0:
         decision = check_duplicate(
@@ -234,4 +263,17 @@ async def handle_inbound(
             if decision.action is DuplicateAction.REJECT:
                 return end_routing(ctx, rejected=True, reason="duplicate", forward=False)
             prefer = decision.original_target_id
+    if uses_flow(campaign):
+        reply = await engine.flows.start(session, ctx)
+        if reply is not None:
+            return reply
     return await dial_next(ctx, attempt=1, tried_target_ids=frozenset(), prefer_target_id=prefer)
+
+
+def apply_attribution(call: Call, attribution: CallAttribution) -> None:
+    """Copies the visitor's session, UTMs and click ids onto the call (its tokens and reports)."""
+    call.visitor_session_id = attribution.visitor_session_id
+    call.utm_source, call.utm_medium = attribution.utm_source, attribution.utm_medium
+    call.utm_campaign, call.utm_term = attribution.utm_campaign, attribution.utm_term
+    call.utm_content, call.gclid = attribution.utm_content, attribution.gclid
+    call.attribution = {**attribution.params, **({"ambiguous": True} if attribution.ambiguous else {})}

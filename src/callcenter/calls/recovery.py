@@ -60,6 +60,6 @@ async def write_deferred_call(session: AsyncSession, engine: Engine, deferred: D
             else:
                 journey.add(EventType.CLOSED, key="closed", reason=deferred.reason, at=at)
             await session.flush()
-            await apply_settlement(session, call, journey)
+            await apply_settlement(session, call, journey, engine.events)
     if deferred.status_params is not None:
         await handle_status(session, engine, deferred.status_params, now=deferred.answered_at)

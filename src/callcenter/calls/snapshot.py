@@ -19,6 +19,7 @@ from callcenter.models.buyers import Buyer, CampaignTarget, Target
 from callcenter.models.calls import Call
 from callcenter.models.campaigns import Campaign
 from callcenter.routing import (
+    BidSnapshot,
     BuyerSnapshot,
     CampaignSnapshot,
     Caps,
@@ -214,7 +215,9 @@ def build_request(
     now: datetime,
     cursor: int = 0,
     history: dict[uuid.UUID, tuple[int, int]] | None = None,
+    bids: tuple[BidSnapshot, ...] = (),
     exclude_target_ids: frozenset[uuid.UUID] = frozenset(),
+    exclude_bid_ids: frozenset[uuid.UUID] = frozenset(),
 ) -> RoutingRequest:
     campaign = config.campaign
     history = history or {}
@@ -269,5 +272,7 @@ def build_request(
         caller_state=caller_state,
         now=now,
         round_robin_cursor=cursor,
+        bids=bids,
         exclude_target_ids=exclude_target_ids,
+        exclude_bid_ids=exclude_bid_ids,
     )

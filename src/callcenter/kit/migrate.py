@@ -20,8 +20,12 @@ def alembic_config(database_url: str = "") -> Config:
 
 
 def upgrade(database_url: str) -> None:
-    """Brings the database to the newest revision (creates it from nothing on first run)."""
-    command.upgrade(alembic_config(database_url), "head")
+    """Brings the database to the newest revisions (creates it from nothing on first run).
+
+    "heads": capabilities developed side by side may each add a revision on top of the same parent
+    until a merge revision joins them; every head is applied.
+    """
+    command.upgrade(alembic_config(database_url), "heads")
 
 
 async def upgrade_engine(engine: AsyncEngine) -> None:
@@ -30,7 +34,7 @@ async def upgrade_engine(engine: AsyncEngine) -> None:
     def _upgrade(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
 
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade)
