@@ -24,6 +24,8 @@ from tests.factories import LoggedIn, create_account_with_user, logged_in_client
 
 os.environ.setdefault("CALLCENTER_LOG_JSON", "false")
 
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:

@@ -13,10 +13,12 @@ from callcenter.auth.endpoints import router as auth_router
 from callcenter.buyers.endpoints import router as buyers_router
 from callcenter.calls.background import start_deferred_writer, warm_fallback_cache
 from callcenter.calls.endpoints import router as calls_router
-from callcenter.calls.inbound import Engine
 from callcenter.calls.resilience import DeferredCalls, FallbackCache
 from callcenter.campaigns.endpoints import router as campaigns_router
+from callcenter.dni.endpoints import router as dni_router
+from callcenter.flows.endpoints import router as flows_router
 from callcenter.health import router as health_router
+from callcenter.integrations.endpoints import router as integrations_router
 from callcenter.kit.db import Database
 from callcenter.kit.errors import install_error_handlers
 from callcenter.kit.logging import RequestIdMiddleware
@@ -24,9 +26,11 @@ from callcenter.kit.runtime import tune_garbage_collector
 from callcenter.live import LiveState, create_live_state
 from callcenter.numbers.endpoints import router as numbers_router
 from callcenter.publishers.endpoints import router as publishers_router
+from callcenter.rtb.endpoints import router as rtb_router
 from callcenter.settings import Settings, get_settings
 from callcenter.telephony.endpoints import router as webhooks_router
 from callcenter.web.mount import mount_web
+from callcenter.wiring import build_call_engine
 
 API_ROUTERS = (
     health_router,
@@ -37,6 +41,10 @@ API_ROUTERS = (
     publishers_router,
     numbers_router,
     calls_router,
+    rtb_router,
+    dni_router,
+    flows_router,
+    integrations_router,
 )
 
 
@@ -73,9 +81,7 @@ def create_app(
     app.state.live = live or create_live_state(settings.redis_url, prefix=settings.redis_prefix)
     app.state.fallback_cache = FallbackCache()
     app.state.deferred_calls = DeferredCalls()
-    app.state.call_engine = Engine(
-        live=app.state.live, public_url=settings.public_url, fallback_cache=app.state.fallback_cache
-    )
+    app.state.call_engine = build_call_engine(settings, app.state.live, app.state.fallback_cache)
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
     for router in (*API_ROUTERS, webhooks_router):

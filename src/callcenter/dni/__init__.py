@@ -1,0 +1,1 @@
+"""Dynamic number insertion: tracking tags, t.js, pool leasing and visitor-to-call attribution."""

@@ -1,0 +1,1 @@
+"""Call flows: versioned IVR graphs executed as TwiML."""

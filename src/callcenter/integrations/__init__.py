@@ -1,0 +1,1 @@
+"""Integrations: pixels, webhooks and postbacks delivered reliably; Twilio number provisioning."""

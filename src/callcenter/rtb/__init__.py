@@ -1,0 +1,1 @@
+"""Real-time bidding: ring-tree auctions against external bidders."""

@@ -1,0 +1,19 @@
+"""Assembles the call engine with the capabilities that plug into it (see calls/extensions.py).
+
+One line per capability: each one's module supplies its implementation of the extension interface.
+"""
+
+from __future__ import annotations
+
+from callcenter.calls.inbound import Engine
+from callcenter.calls.resilience import FallbackCache
+from callcenter.live import LiveState
+from callcenter.settings import Settings
+
+
+def build_call_engine(settings: Settings, live: LiveState, fallback_cache: FallbackCache) -> Engine:
+    return Engine(
+        live=live,
+        public_url=settings.public_url,
+        fallback_cache=fallback_cache,
+    )
