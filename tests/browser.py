@@ -36,6 +36,8 @@ def chromium_executable() -> str:
 async def browser() -> AsyncIterator[Browser]:
     executable = chromium_executable()
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        browser = await playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         await browser.close()
