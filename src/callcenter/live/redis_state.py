@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from redis.asyncio import BlockingConnectionPool, Connection, Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from callcenter.live.base import (
     CURSOR_TTL_S,
@@ -157,7 +157,7 @@ class RedisLiveState:
     """`LiveState` in Redis; see `LiveState` for the rules. Takes ownership of `client`, which must
     decode responses (`decode_responses=True`); `close()` closes it."""
 
-    def __init__(self, client: Redis[str], *, prefix: str = "cc:", clock: Clock = DEFAULT_CLOCK) -> None:
+    def __init__(self, client: Redis, *, prefix: str = "cc:", clock: Clock = DEFAULT_CLOCK) -> None:
         self._redis = client
         self._prefix = prefix
         self._clock = clock
@@ -181,7 +181,7 @@ class RedisLiveState:
         """A client on a blocking pool: a burst of calls waits for a free connection instead of failing
         ("Too many connections"). Connecting, waiting and every reply are bounded by `timeout_s`, so a
         stalled Redis raises instead of hanging a voice webhook that must answer within 2 s."""
-        pool: BlockingConnectionPool[Connection] = BlockingConnectionPool.from_url(
+        pool = BlockingConnectionPool.from_url(
             url,
             decode_responses=True,
             max_connections=max_connections,
@@ -189,8 +189,8 @@ class RedisLiveState:
             socket_timeout=timeout_s,
             socket_connect_timeout=timeout_s,
         )
-        # `from_pool` hands the pool to the client, which disconnects it on close (stubs predate it).
-        client: Redis[str] = Redis.from_pool(pool)  # type: ignore[attr-defined]
+        # `from_pool` hands the pool to the client, which disconnects it on close.
+        client = Redis.from_pool(pool)
         return cls(client, prefix=prefix, clock=clock)
 
     async def reserve(
@@ -275,14 +275,14 @@ class RedisLiveState:
         value, expires_at = await self._redis.hmget(self._key("cache", key), ["value", "expires_at"])
         if expires_at is None or float(expires_at) <= self._clock():
             return None
-        return value
+        # The client decodes responses (decode_responses=True), so the value is text.
+        return None if value is None else str(value)
 
     async def cache_set_if_absent(self, key: str, value: str, ttl_s: float) -> bool:
         return await self._store(key, value, ttl_s, only_if_absent=True)
 
     async def close(self) -> None:
-        # The installed types-redis stubs predate `aclose` (redis 5.0.1), which deprecates `close`.
-        await self._redis.aclose()  # type: ignore[attr-defined]
+        await self._redis.aclose()
 
     async def _store(self, key: str, value: str, ttl_s: float, *, only_if_absent: bool) -> bool:
         require_positive("ttl_s", ttl_s)
