@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/callcenter.db"
@@ -23,7 +23,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     redis_prefix: str = "cc:"
     secret_key: SecretStr = SecretStr("dev-only-change-me")
-    public_url: str = "http://127.0.0.1:5000"
+    # The base URL Twilio reaches (webhook URLs and signatures). Unset: http://HOST:PORT.
+    public_url: str = ""
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     validate_twilio_signatures: bool = True
@@ -36,6 +37,14 @@ class Settings(BaseSettings):
     login_attempts_per_email: int = Field(default=10, ge=1)
     login_attempts_per_ip: int = Field(default=30, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
+    # Public DNI endpoint (/api/dni/track): requests per client IP per minute.
+    dni_track_rate_per_minute: int = Field(default=300, ge=1)
+
+    @model_validator(mode="after")
+    def _default_public_url(self) -> Settings:
+        if not self.public_url:
+            self.public_url = f"http://{self.host}:{self.port}"
+        return self
 
     def twilio_signing_token(self) -> str:
         """The token Twilio signs webhooks with: the auth token, or (development without Twilio

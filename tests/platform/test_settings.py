@@ -1,0 +1,20 @@
+"""Settings come from CALLCENTER_* variables; PUBLIC_URL follows HOST and PORT unless set."""
+
+from __future__ import annotations
+
+import pytest
+
+from callcenter.settings import Settings
+
+
+def test_public_url_defaults_to_the_served_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLCENTER_PORT", "5099")
+    monkeypatch.delenv("CALLCENTER_PUBLIC_URL", raising=False)
+    assert Settings(_env_file=None).public_url == "http://127.0.0.1:5099"  # type: ignore[call-arg]
+
+
+def test_explicit_public_url_wins_and_https_makes_cookies_secure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLCENTER_PUBLIC_URL", "https://calls.example.com")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.public_url == "https://calls.example.com"
+    assert settings.cookie_secure is True
