@@ -1,0 +1,153 @@
+"""The auction itself: every ping sent at once, each answer judged, the whole thing over by the deadline.
+
+Rules:
+- All pings leave together. Each has its own timeout (the bidder's ``timeout_ms``) and the auction a
+  deadline (the campaign's ``auction_timeout_ms``, never more than ``MAX_AUCTION_MS``). At the deadline
+  every ping still running is cancelled and recorded as ``timeout``: the auction ends on time whatever
+  the bidders do (answer late, trickle bytes, hang with the connection open).
+- The auction ends before the deadline as soon as every ping has its answer.
+- A ping's latency counts from the start of the auction.
+- A ping that got no usable HTTP answer is ``timeout`` (its own timeout or the deadline), ``http_error``
+  (refused address, connection failure, broken HTTP) or ``invalid_body`` (body over the size cap).
+- The winner is the highest valid bid, ties to the faster bidder (``routing.plan.rank_bids``: the order
+  the dial plan uses too).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from callcenter.kit.http import BodyTooLarge, HttpClient, OutboundError, Timeout
+from callcenter.models.rtb import BidRejection
+from callcenter.routing import BidSnapshot
+from callcenter.rtb.requests import BidderConfig, BidRequest
+from callcenter.rtb.responses import BidVerdict, judge, rejected, truncated_body
+
+logger = logging.getLogger(__name__)
+
+MAX_AUCTION_MS = 1000
+"""The voice webhook answers within 1.5 s (telephony/endpoints.py VOICE_DEADLINE_S); an auction of at
+most 1 s leaves the call's database work half a second."""
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Ping:
+    bidder: BidderConfig
+    request: BidRequest
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PingResult:
+    """One bidder's part in an auction. ``pinged`` is false when no request was sent (a capped bidder, a
+    cached bid reused: ``cached``)."""
+
+    bidder: BidderConfig
+    bid_id: uuid.UUID
+    verdict: BidVerdict
+    pinged: bool = True
+    cached: bool = False
+    http_status: int | None = None
+    latency_ms: float | None = None
+    raw_body: str | None = None
+
+    def snapshot(self) -> BidSnapshot:
+        """The valid bid in the routing engine's terms."""
+        verdict = self.verdict
+        assert verdict.valid and verdict.amount is not None and verdict.destination is not None
+        return BidSnapshot(
+            bid_id=self.bid_id,
+            bidder_id=self.bidder.id,
+            amount=verdict.amount,
+            destination=verdict.destination,
+            latency_ms=self.latency_ms or 0.0,
+            expires_at=verdict.expires_at,
+            caps=self.bidder.caps,
+            conversion_seconds=verdict.duration_seconds,
+        )
+
+
+async def send_ping(
+    http: HttpClient, ping: Ping, *, timeout_s: float, clock: Clock, started: float | None = None
+) -> PingResult:
+    """Sends one ping and judges the answer; never raises for anything the bidder does."""
+    started = time.perf_counter() if started is None else started
+    request = ping.request
+
+    def result(
+        verdict: BidVerdict, *, http_status: int | None = None, raw_body: str | None = None
+    ) -> PingResult:
+        return PingResult(
+            bidder=ping.bidder,
+            bid_id=uuid.uuid4(),
+            verdict=verdict,
+            http_status=http_status,
+            raw_body=raw_body,
+            latency_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    try:
+        response = await http.request(
+            request.method,
+            request.url,
+            timeout_s=timeout_s,
+            headers=request.headers,
+            body=request.encoded_body(),
+        )
+    except Timeout as exc:
+        return result(rejected(BidRejection.TIMEOUT, str(exc)))
+    except BodyTooLarge as exc:
+        return result(rejected(BidRejection.INVALID_BODY, str(exc)))
+    except OutboundError as exc:
+        return result(rejected(BidRejection.HTTP_ERROR, str(exc)))
+    except Exception as exc:  # one bidder must never break the auction of the others
+        logger.exception("bidder ping failed", extra={"bidder_id": str(ping.bidder.id)})
+        return result(rejected(BidRejection.HTTP_ERROR, f"{type(exc).__name__}"))
+    verdict = judge(ping.bidder, status=response.status, body=response.body, now=clock())
+    return result(verdict, http_status=response.status, raw_body=truncated_body(response.body))
+
+
+async def run_pings(
+    http: HttpClient, pings: Sequence[Ping], *, deadline_ms: int, clock: Clock
+) -> tuple[list[PingResult], float]:
+    """Every ping at once; the results (in the order of ``pings``) and the auction's duration in ms."""
+    deadline_s = min(deadline_ms, MAX_AUCTION_MS) / 1000
+    started = time.perf_counter()
+    tasks = [
+        asyncio.create_task(
+            send_ping(
+                http,
+                ping,
+                timeout_s=min(ping.bidder.timeout_ms / 1000, deadline_s),
+                clock=clock,
+                started=started,
+            )
+        )
+        for ping in pings
+    ]
+    if tasks:
+        _, pending = await asyncio.wait(tasks, timeout=deadline_s)
+        for task in pending:
+            task.cancel()  # not awaited: the auction does not wait for a bidder to hang up
+    duration_ms = (time.perf_counter() - started) * 1000
+    results = [
+        task.result()
+        if task.done() and not task.cancelled()
+        else PingResult(
+            bidder=ping.bidder,
+            bid_id=uuid.uuid4(),
+            verdict=rejected(
+                BidRejection.TIMEOUT, f"no answer before the auction deadline ({deadline_ms} ms)"
+            ),
+            latency_ms=duration_ms,
+        )
+        for ping, task in zip(pings, tasks, strict=True)
+    ]
+    return results, duration_ms
