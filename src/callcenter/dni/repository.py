@@ -1,0 +1,389 @@
+"""SQL of tracking tags, visitor sessions, pool number leases and pool health.
+
+Leasing is decided by the database. Each pool number has one ``pool_number_leases`` row whose
+``busy_until`` says when it is free again; a visitor takes a number with a conditional UPDATE
+(``WHERE busy_until <= now``), so two visitors can never both win it:
+
+- PostgreSQL: the free row is picked with ``SELECT ... FOR UPDATE SKIP LOCKED`` (concurrent visitors
+  each lock a different free number instead of queueing on the same one), and the UPDATE re-checks the
+  condition against the committed row.
+- SQLite: every transaction is ``BEGIN IMMEDIATE`` (kit/db.py), so leasing transactions run one at a
+  time across processes; ``FOR UPDATE`` is not rendered there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter.dni.schemas import TagFilters
+from callcenter.kit.pagination import PageParams
+from callcenter.kit.repository import Tenant, TenantRepository
+from callcenter.models.base import UTCDateTime
+from callcenter.models.buyers import PartyStatus
+from callcenter.models.dni import NEVER, PoolNumberLease, PoolOverflow, TrackingTag, VisitorSession
+from callcenter.models.numbers import NumberPool, PhoneNumber
+from callcenter.models.publishers import Publisher
+
+
+class TagRepository(TenantRepository[TrackingTag]):
+    model = TrackingTag
+    resource = "tracking tag"
+
+    async def search(
+        self, tenant: Tenant, filters: TagFilters, page: PageParams, *, order_by: Sequence[Any]
+    ) -> tuple[list[TrackingTag], int]:
+        where: list[ColumnElement[bool]] = []
+        if filters.campaign_id is not None:
+            where.append(TrackingTag.campaign_id == filters.campaign_id)
+        if filters.pool_id is not None:
+            where.append(TrackingTag.pool_id == filters.pool_id)
+        if filters.q:
+            where.append(
+                or_(
+                    TrackingTag.name.icontains(filters.q, autoescape=True),
+                    TrackingTag.code.icontains(filters.q, autoescape=True),
+                )
+            )
+        return await self.list(tenant, page, where=where, order_by=order_by)
+
+    async def code_taken(self, code: str, *, except_id: uuid.UUID | None = None) -> bool:
+        # Codes are unique across all accounts (the public endpoint finds a tag by its code alone), so this
+        # one query is not scoped.
+        statement = select(func.count()).where(TrackingTag.code == code)
+        if except_id is not None:
+            statement = statement.where(TrackingTag.id != except_id)
+        return await self.session.scalar(statement) != 0
+
+    async def name_taken(self, tenant: Tenant, name: str, *, except_id: uuid.UUID | None = None) -> bool:
+        statement = select(func.count()).where(
+            TrackingTag.account_id == tenant.account_id, TrackingTag.name == name
+        )
+        if except_id is not None:
+            statement = statement.where(TrackingTag.id != except_id)
+        return await self.session.scalar(statement) != 0
+
+
+# ---- the public tracking path -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TagTarget:
+    """A tag with what it shows: its pool (with the lease settings) or its static number."""
+
+    tag: TrackingTag
+    pool: NumberPool | None
+    static_number: PhoneNumber | None
+
+
+async def tag_by_code(session: AsyncSession, code: str) -> TagTarget | None:
+    """The tag with this public code, whatever its account (the script names no account)."""
+    statement = (
+        select(TrackingTag, NumberPool, PhoneNumber)
+        .outerjoin(NumberPool, NumberPool.id == TrackingTag.pool_id)
+        .outerjoin(PhoneNumber, PhoneNumber.id == TrackingTag.number_id)
+        .where(TrackingTag.code == code)
+    )
+    row = (await session.execute(statement)).one_or_none()
+    return TagTarget(*row) if row is not None else None
+
+
+async def publisher_named(session: AsyncSession, account_id: uuid.UUID, value: str) -> uuid.UUID | None:
+    """The account's publisher whose id or name (ignoring case) is ``value``; archived ones bring no
+    calls any more and are not credited."""
+    match: ColumnElement[bool] = func.lower(Publisher.name) == value.strip().lower()
+    with contextlib.suppress(ValueError):
+        match = or_(match, Publisher.id == uuid.UUID(value.strip()))
+    statement = (
+        select(Publisher.id)
+        .where(Publisher.account_id == account_id, Publisher.status != PartyStatus.ARCHIVED, match)
+        .order_by(Publisher.name)
+        .limit(1)
+    )
+    found: uuid.UUID | None = await session.scalar(statement)
+    return found
+
+
+def _latest(statement: Select[Any]) -> Select[Any]:
+    return statement.order_by(VisitorSession.leased_at.desc()).limit(1).with_for_update()
+
+
+async def latest_pool_session(
+    session: AsyncSession, pool_id: uuid.UUID, visitor_id: str
+) -> VisitorSession | None:
+    """The visitor's latest session on the pool, locked: two page views of one visitor queue here."""
+    statement = select(VisitorSession).where(
+        VisitorSession.pool_id == pool_id, VisitorSession.visitor_id == visitor_id
+    )
+    found: VisitorSession | None = (await session.scalars(_latest(statement))).one_or_none()
+    return found
+
+
+async def latest_tag_session(
+    session: AsyncSession, tag_id: uuid.UUID, visitor_id: str
+) -> VisitorSession | None:
+    statement = select(VisitorSession).where(
+        VisitorSession.tag_id == tag_id, VisitorSession.visitor_id == visitor_id
+    )
+    found: VisitorSession | None = (await session.scalars(_latest(statement))).one_or_none()
+    return found
+
+
+def _insert(session: AsyncSession) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+async def add_missing_leases(session: AsyncSession, pool: NumberPool) -> None:
+    """Creates the lease rows of pool numbers that have none yet (numbers added since the last lease).
+
+    ON CONFLICT DO NOTHING: a concurrent request may be adding the same rows.
+    """
+    has_row = exists().where(PoolNumberLease.pool_id == pool.id, PoolNumberLease.number_id == PhoneNumber.id)
+    missing = select(
+        PhoneNumber.account_id,
+        literal(pool.id, PoolNumberLease.pool_id.type),
+        PhoneNumber.id,
+        literal(NEVER, UTCDateTime()),
+        literal(NEVER, UTCDateTime()),
+    ).where(PhoneNumber.pool_id == pool.id, ~has_row)
+    columns = ["account_id", "pool_id", "number_id", "last_leased_at", "busy_until"]
+    statement = _insert(session)(PoolNumberLease).from_select(columns, missing).on_conflict_do_nothing()
+    await session.execute(statement)
+
+
+def _in_pool(pool_id: uuid.UUID) -> ColumnElement[bool]:
+    # A lease row counts only while its number is still in the pool: numbers move between pools.
+    return and_(
+        PoolNumberLease.pool_id == pool_id,
+        PhoneNumber.id == PoolNumberLease.number_id,
+        PhoneNumber.pool_id == pool_id,
+    )
+
+
+async def _claim(
+    session: AsyncSession,
+    pool_id: uuid.UUID,
+    number_id: uuid.UUID,
+    *,
+    session_id: uuid.UUID,
+    now: datetime,
+    until: datetime,
+    only_if: ColumnElement[bool],
+) -> bool:
+    statement = (
+        update(PoolNumberLease)
+        .where(PoolNumberLease.pool_id == pool_id, PoolNumberLease.number_id == number_id, only_if)
+        .values(last_leased_at=now, busy_until=until, session_id=session_id)
+        .execution_options(synchronize_session=False)
+    )
+    result: CursorResult[Any] = await session.execute(statement)  # type: ignore[assignment]
+    return result.rowcount == 1
+
+
+@dataclass(frozen=True, slots=True)
+class LeasedNumber:
+    id: uuid.UUID
+    number: str
+
+
+async def lease_free_number(
+    session: AsyncSession, pool_id: uuid.UUID, *, session_id: uuid.UUID, now: datetime, until: datetime
+) -> LeasedNumber | None:
+    """Leases the free number of the pool held least recently, until ``until``; None if none is free.
+
+    One statement (a round trip counts on the landing page): the subquery picks and, on PostgreSQL,
+    locks the number (``SKIP LOCKED``: concurrent visitors each take a different one instead of
+    queueing); the UPDATE's own condition re-checks that it is free.
+    """
+    free = PoolNumberLease.busy_until <= now
+    candidate = (
+        select(PoolNumberLease.number_id)
+        .join(PhoneNumber, _in_pool(pool_id))
+        .where(free)
+        .order_by(PoolNumberLease.last_leased_at, PoolNumberLease.number_id)
+        .limit(1)
+        .with_for_update(of=PoolNumberLease, skip_locked=True)
+        .scalar_subquery()
+    )
+    number = (
+        select(PhoneNumber.number)
+        .where(PhoneNumber.id == PoolNumberLease.number_id)
+        .correlate(PoolNumberLease)
+        .scalar_subquery()
+    )
+    statement = (
+        update(PoolNumberLease)
+        .where(PoolNumberLease.pool_id == pool_id, PoolNumberLease.number_id == candidate, free)
+        .values(last_leased_at=now, busy_until=until, session_id=session_id)
+        .returning(PoolNumberLease.number_id, number)
+        .execution_options(synchronize_session=False)
+    )
+    row = (await session.execute(statement)).one_or_none()
+    return LeasedNumber(*row) if row is not None else None
+
+
+async def lease_again(
+    session: AsyncSession,
+    pool_id: uuid.UUID,
+    number_id: uuid.UUID,
+    *,
+    previous_session_id: uuid.UUID,
+    session_id: uuid.UUID,
+    now: datetime,
+    until: datetime,
+) -> bool:
+    """Leases the number again to a returning visitor if it is free, still in the pool, and nobody
+    leased it since."""
+    still_in_pool = exists().where(PhoneNumber.id == number_id, PhoneNumber.pool_id == pool_id)
+    return await _claim(
+        session,
+        pool_id,
+        number_id,
+        session_id=session_id,
+        now=now,
+        until=until,
+        only_if=and_(
+            PoolNumberLease.busy_until <= now,
+            PoolNumberLease.session_id == previous_session_id,
+            still_in_pool,
+        ),
+    )
+
+
+async def reuse_oldest_lease(
+    session: AsyncSession, pool_id: uuid.UUID, *, session_id: uuid.UUID, now: datetime, until: datetime
+) -> PhoneNumber | None:
+    """Shares the number leased longest ago (overflow policy ``reuse_oldest``); it then counts as just
+    leased, so that successive overflowing visitors spread over the pool."""
+    statement = (
+        select(PhoneNumber, PoolNumberLease.busy_until)
+        .join(PoolNumberLease, _in_pool(pool_id))
+        .order_by(PoolNumberLease.last_leased_at, PoolNumberLease.number_id)
+        .limit(1)
+        .with_for_update(of=PoolNumberLease)
+    )
+    row = (await session.execute(statement)).one_or_none()
+    if row is None:
+        return None
+    number, busy_until = row
+    await _claim(
+        session,
+        pool_id,
+        number.id,
+        session_id=session_id,
+        now=now,
+        until=max(busy_until, until),
+        only_if=literal(True),
+    )
+    return number
+
+
+async def extend_lease(
+    session: AsyncSession, pool_id: uuid.UUID, number_id: uuid.UUID, *, now: datetime, until: datetime
+) -> None:
+    """A renewal: the number stays busy until at least ``until`` and counts as held just now."""
+    statement = (
+        update(PoolNumberLease)
+        .where(PoolNumberLease.pool_id == pool_id, PoolNumberLease.number_id == number_id)
+        .values(
+            busy_until=case((PoolNumberLease.busy_until < until, until), else_=PoolNumberLease.busy_until),
+            last_leased_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(statement)
+
+
+# ---- attribution --------------------------------------------------------------------------------------
+
+
+async def sessions_on_number(
+    session: AsyncSession, *, pool_id: uuid.UUID, number_id: uuid.UUID, ended_after: datetime
+) -> list[tuple[VisitorSession, TrackingTag | None]]:
+    """The two latest sessions that leased the number and had not ended before ``ended_after``."""
+    statement = (
+        select(VisitorSession, TrackingTag)
+        .outerjoin(TrackingTag, TrackingTag.id == VisitorSession.tag_id)
+        .where(
+            VisitorSession.number_id == number_id,
+            VisitorSession.pool_id == pool_id,
+            VisitorSession.expires_at > ended_after,
+        )
+        .order_by(VisitorSession.leased_at.desc())
+        .limit(2)
+    )
+    return [(visit, tag) for visit, tag in await session.execute(statement)]
+
+
+# ---- pool health --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PoolUsage:
+    size: int
+    leased_now: int
+    sessions: int
+    overflow_times: list[datetime]
+    peak_leased: int
+    peak_demand: int
+
+
+async def _peak(session: AsyncSession, where: Sequence[ColumnElement[bool]]) -> int:
+    """Most sessions matching ``where`` that overlapped at one instant.
+
+    Each session adds one at ``leased_at`` and removes one at ``expires_at``; the running sum over those
+    events in time order (ends before starts at the same instant) peaks at the answer.
+    """
+    starts = select(VisitorSession.leased_at.label("t"), literal(1).label("delta")).where(*where)
+    ends = select(VisitorSession.expires_at.label("t"), literal(-1).label("delta")).where(*where)
+    events = union_all(starts, ends).subquery()
+    level = func.sum(events.c.delta).over(order_by=(events.c.t, events.c.delta), rows=(None, 0))
+    running = select(level.label("level")).subquery()
+    peak = await session.scalar(select(func.max(running.c.level)))
+    return int(peak or 0)
+
+
+async def pool_usage(session: AsyncSession, pool: NumberPool, *, since: datetime, now: datetime) -> PoolUsage:
+    size = await session.scalar(select(func.count()).where(PhoneNumber.pool_id == pool.id))
+    leased = await session.scalar(
+        select(func.count())
+        .select_from(PoolNumberLease)
+        .join(PhoneNumber, _in_pool(pool.id))
+        .where(PoolNumberLease.busy_until > now)
+    )
+    in_window = [VisitorSession.pool_id == pool.id, VisitorSession.expires_at > since]
+    sessions = await session.scalar(select(func.count()).where(*in_window))
+    overflows = await session.scalars(
+        select(PoolOverflow.at)
+        .where(PoolOverflow.pool_id == pool.id, PoolOverflow.at >= since)
+        .order_by("at")
+    )
+    return PoolUsage(
+        size=int(size or 0),
+        leased_now=int(leased or 0),
+        sessions=int(sessions or 0),
+        overflow_times=list(overflows),
+        peak_leased=await _peak(session, [*in_window, VisitorSession.overflow.is_(False)]),
+        peak_demand=await _peak(session, in_window),
+    )
