@@ -1,0 +1,1 @@
+"""Background workers: the outbox worker delivering pixels, webhooks and postbacks."""
