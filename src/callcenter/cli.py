@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -62,6 +63,26 @@ def serve(
     )
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight at once")] = 32,
+    poll_interval: Annotated[float, typer.Option(min=0.01, help="Seconds between looks for due work")] = 0.5,
+    lease_margin: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a claim outlives its request's timeout")
+    ] = 30.0,
+) -> None:
+    """Deliver pixels, webhooks and postbacks from the outbox (any number of workers on PostgreSQL)."""
+    from callcenter.worker.outbox import run_worker_process
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    asyncio.run(
+        run_worker_process(
+            settings, concurrency=concurrency, poll_interval_s=poll_interval, lease_margin_s=lease_margin
+        )
+    )
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply pending migrations (creates the database on first run)."""
@@ -100,11 +121,38 @@ def demo() -> None:
     typer.echo(f"demo account {state}: login {seed.email} / {seed.password}")
 
 
+@app.command()
+def openapi(
+    output: Annotated[
+        Path | None, typer.Option(help="Write here (only when it changed) instead of printing")
+    ] = None,
+) -> None:
+    """Print the API's OpenAPI document without starting a server (the web console's types come from it)."""
+    import json
+
+    from callcenter.app import create_app
+    from callcenter.settings import Settings
+
+    # An in-memory database: the document needs the app's routes, not a database file on disk.
+    settings = Settings(_env_file=None, database_url="sqlite+aiosqlite:///:memory:", redis_url=None)
+    document = json.dumps(create_app(settings).openapi(), indent=2, sort_keys=True) + "\n"
+    if output is None:
+        typer.echo(document, nl=False)
+    elif not output.is_file() or output.read_text() != document:
+        output.write_text(document)
+
+
 @simulate_app.command("call")
 def simulate_call(
     to: Annotated[str, typer.Option("--to", help="The tracking number called (E.164)")],
     from_: Annotated[str, typer.Option("--from", help="The caller's number")],
-    digits: Annotated[str, typer.Option(help="Digits pressed at menus, one per menu, e.g. 12")] = "",
+    digits: Annotated[
+        str,
+        typer.Option(
+            help="Keys pressed at each prompt: 12 (one key per menu), or a comma list such as 94105,,1 "
+            "(an empty entry stays silent at that prompt)"
+        ),
+    ] = "",
     outcome: Annotated[
         str, typer.Option(help="answered|no-answer|busy|failed; comma list per dial, the last repeats")
     ] = "answered",
@@ -125,7 +173,7 @@ def simulate_call(
             outcomes=[o.strip() for o in outcome.split(",") if o.strip()],
             duration=duration,
             caller_state=caller_state,
-            digits=list(digits),
+            digits=digits.split(",") if "," in digits else list(digits),
             echo=typer.echo,
         )
     )

@@ -27,8 +27,12 @@ class Settings(BaseSettings):
     public_url: str = ""
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
+    # Twilio's REST API (number search, purchase, configuration); another base only for a compatible proxy.
+    twilio_api_url: str = "https://api.twilio.com"
     validate_twilio_signatures: bool = True
     allow_private_urls: bool = False
+    # The server delivers pixels, webhooks and postbacks itself; false when `callcenter worker` processes do.
+    run_outbox_worker: bool = True
     log_level: str = "INFO"
     log_json: bool = True
 

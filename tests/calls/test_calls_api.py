@@ -66,3 +66,9 @@ async def test_a_number_with_calls_cannot_be_deleted_so_no_call_loses_it(
     assert (await owner.client.get(f"/api/numbers/{number_id}")).status_code == 200
     unassigned = await owner.client.patch(f"/api/numbers/{number_id}", json={"campaign_id": None})
     assert unassigned.status_code == 200
+
+
+async def test_date_filter_without_utc_offset_is_a_field_error(owner: LoggedIn) -> None:
+    response = await owner.client.get("/api/calls", params={"started_from": "2026-11-21T10:00:00"})
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "started_from"

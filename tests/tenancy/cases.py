@@ -46,8 +46,8 @@ class Probe:
 
     @property
     def route(self) -> str:
-        """The route template the probe exercises, as the app declares it."""
-        return self.path.replace("{other_", "{")
+        """The route template the probe exercises, as the app declares it (its query string left out)."""
+        return self.path.partition("?")[0].replace("{other_", "{")
 
     def render_body(self, row: Row, other: Row) -> dict[str, Any] | None:
         return self.body(row, other) if callable(self.body) else self.body

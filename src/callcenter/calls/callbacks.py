@@ -46,8 +46,9 @@ def _seconds(value: str | None) -> int:
 
 async def apply_settlement(
     session: AsyncSession, call: Call, journey: Journey, events: CallEventSink | None = None
-) -> None:
-    """Recomputes status, connected time, conversion, revenue and payout from the recorded facts."""
+) -> bool:
+    """Recomputes status, connected time, conversion, revenue and payout from the recorded facts; returns
+    whether the call converted just now (``events``, when given, are told so)."""
     attempts = await repository.attempts_of(session, call.id)
     result = settle(
         provider_status=call.provider_status,
@@ -65,6 +66,8 @@ async def apply_settlement(
             for a in attempts
         ],
         payout_rate=call.payout_rate,
+        postback_converted=call.postback_converted,
+        postback_revenue=call.postback_revenue,
     )
     call.status = result.status
     call.connected_seconds = result.connected_seconds
@@ -86,6 +89,7 @@ async def apply_settlement(
     await session.flush()
     if newly_converted and events is not None:
         await events.emit(session, call, CallEventName.CONVERTED)
+    return bool(newly_converted)
 
 
 async def handle_dial_result(
@@ -137,9 +141,12 @@ async def handle_dial_result(
     if not connected and call.provider_status is None:
         reply = await _fall_through(session, engine, call, journey, attempts, now)
     await session.flush()
+    # Settled before the events are told, so that "answered" carries the connected time and revenue.
+    converted_now = await apply_settlement(session, call, journey)
     if connected and recorded:
         await engine.events.emit(session, call, CallEventName.ANSWERED)
-    await apply_settlement(session, call, journey, engine.events)
+    if converted_now:
+        await engine.events.emit(session, call, CallEventName.CONVERTED)
     return reply
 
 

@@ -21,10 +21,19 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.calls.extensions import BidSource, CallEventName, CallEventSink, NoBids, NoEvents
+from callcenter.calls.extensions import (
+    BidSource,
+    CallEventName,
+    CallEventSink,
+    NoBids,
+    NoEvents,
+    NoPixels,
+    PixelSink,
+)
 from callcenter.calls.journey import EventType, Journey
 from callcenter.calls.snapshot import (
     RoutingConfig,
+    bidder_key,
     build_request,
     buyer_key,
     campaign_key,
@@ -34,9 +43,9 @@ from callcenter.calls.snapshot import (
     target_key,
 )
 from callcenter.calls.urls import dial_action_url, recording_url
-from callcenter.live import LiveState, Periods
+from callcenter.live import CapScope, LiveState, Periods
 from callcenter.models.calls import AttemptStatus, Call, CallAttempt
-from callcenter.routing import Outcome, RoutingDecision, RoutingStrategy, cap_periods, decide
+from callcenter.routing import BidSnapshot, Outcome, RoutingDecision, RoutingStrategy, cap_periods, decide
 from callcenter.routing.plan import DEFAULT_CLOSED_MESSAGE, DialStep
 from callcenter.routing.reasons import RejectionReason
 from callcenter.telephony.instructions import Dial, Hangup, Say, VoiceReply
@@ -79,6 +88,7 @@ class DialContext:
     now: datetime
     bids: BidSource = field(default_factory=NoBids)
     events: CallEventSink = field(default_factory=NoEvents)
+    pixels: PixelSink = field(default_factory=NoPixels)
 
 
 def slot_id(call_id: uuid.UUID, attempt: int) -> str:
@@ -123,17 +133,23 @@ def _record_rejections(ctx: DialContext, decision: RoutingDecision, attempt: int
 
 
 async def _reserve(
-    ctx: DialContext, step: DialStep, attempt: int, periods: Periods
+    ctx: DialContext, step: DialStep, attempt: int, periods: Periods, bids: dict[uuid.UUID, BidSnapshot]
 ) -> RejectionReason | None:
     campaign = ctx.config.campaign
     by_target = {item.target.id: item for item in ctx.config.assigned}
     item = by_target[step.target_id] if step.target_id else None
+    bid = bids.get(step.bid_id) if step.bid_id else None
     scopes = []
     if item is not None:
         scopes += [
             cap_scope(target_key(item.target.id), item.target),
             cap_scope(buyer_key(item.buyer.id), item.buyer),
         ]
+    if bid is not None:
+        caps = bid.caps
+        scopes.append(
+            CapScope(bidder_key(bid.bidder_id), caps.concurrency, caps.hourly, caps.daily, caps.monthly)
+        )
     scopes.append(cap_scope(campaign_key(campaign.id), campaign))
     reservation = await ctx.live.reserve(slot_id(ctx.call.id, attempt), scopes, periods, SLOT_TTL_S)
     if reservation.ok:
@@ -153,6 +169,9 @@ async def dial_next(
 ) -> VoiceReply:
     """Decides, reserves and dials attempt number ``attempt``; or ends routing for the call."""
     campaign = ctx.config.campaign
+    # Bids first: the first one runs the auction, which may ask the webhook to run it before its
+    # transaction (calls/extensions.py, NetworkFirst); nothing outside the session is changed yet.
+    bids = await ctx.bids.bids(ctx.session, ctx, attempt=attempt) if campaign.rtb_enabled else ()
     started = time.perf_counter()
     periods = cap_periods(campaign.timezone, ctx.now)
     usage = await load_usage(ctx.live, ctx.config, periods)
@@ -161,7 +180,6 @@ async def dial_next(
     history = None
     if strategy is RoutingStrategy.PREDICTIVE:
         history = await load_history(ctx.session, [a.target.id for a in ctx.config.assigned], ctx.now)
-    bids = await ctx.bids.bids(ctx.session, ctx, attempt=attempt) if campaign.rtb_enabled else ()
     request = build_request(
         ctx.config,
         usage=usage,
@@ -191,12 +209,13 @@ async def dial_next(
         latency_ms=(time.perf_counter() - started) * 1000,
     )
     _record_rejections(ctx, decision, attempt)
+    bids_by_id = {bid.bid_id: bid for bid in bids}
     for step in steps:
-        refused = await _reserve(ctx, step, attempt, periods)
+        refused = await _reserve(ctx, step, attempt, periods, bids_by_id)
         if refused is not None:
             ctx.journey.add(
                 EventType.TARGET_REJECTED,
-                key=f"reserve:{attempt}:{step.target_id}",
+                key=f"reserve:{attempt}:{step.target_id or step.bid_id}",
                 reason=refused,
                 detail={"target_id": str(step.target_id), "detail": "cap reached while reserving"},
             )
@@ -234,6 +253,7 @@ def _start_attempt(ctx: DialContext, step: DialStep, attempt: int) -> VoiceReply
             "attempt": attempt,
             "target_id": str(step.target_id) if step.target_id else None,
             "buyer_id": str(step.buyer_id) if step.buyer_id else None,
+            "bid_id": str(step.bid_id) if step.bid_id else None,
             "destination": step.destination,
             "timeout_seconds": step.timeout_seconds,
         },

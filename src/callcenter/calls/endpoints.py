@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
 
 from callcenter.auth.dependencies import CallsRead
-from callcenter.calls.repository import CallRepository
+from callcenter.calls.repository import CallRepository, call_conditions
 from callcenter.calls.schemas import AttemptRead, CallDetail, CallRead, JourneyEvent
 from callcenter.kit.db import DbSession
 from callcenter.kit.listing import SortOrder, sorting
@@ -46,31 +46,24 @@ async def list_calls(
     publisher_id: uuid.UUID | None = None,
     status: Annotated[list[CallStatus] | None, Query()] = None,
     caller: str | None = None,
-    started_from: datetime | None = None,
-    started_to: datetime | None = None,
+    started_from: AwareDatetime | None = None,
+    started_to: AwareDatetime | None = None,
     converted: bool | None = None,
     duplicate: bool | None = None,
 ) -> Page[CallRead]:
     """Calls of the account, newest first; every filter is optional and they combine with AND."""
-    where = []
-    for column, value in (
-        (Call.campaign_id, campaign_id),
-        (Call.buyer_id, buyer_id),
-        (Call.target_id, target_id),
-        (Call.publisher_id, publisher_id),
-        (Call.converted, converted),
-        (Call.duplicate, duplicate),
-    ):
-        if value is not None:
-            where.append(column == value)
-    if status:
-        where.append(Call.status.in_(status))
-    if caller:
-        where.append(Call.caller.contains(caller, autoescape=True))
-    if started_from is not None:
-        where.append(Call.started_at >= started_from)
-    if started_to is not None:
-        where.append(Call.started_at < started_to)
+    where = call_conditions(
+        start=started_from,
+        end=started_to,
+        campaign_id=campaign_id,
+        buyer_id=buyer_id,
+        target_id=target_id,
+        publisher_id=publisher_id,
+        statuses=status,
+        caller=caller,
+        converted=converted,
+        duplicate=duplicate,
+    )
     rows, total = await CallRepository(session).list(auth, page, where=where, order_by=order)
     return Page(items=[CallRead.model_validate(row) for row in rows], total=total)
 

@@ -40,6 +40,8 @@ from callcenter.calls.extensions import (
     NoBids,
     NoEvents,
     NoFlows,
+    NoPixels,
+    PixelSink,
     uses_flow,
 )
 from callcenter.calls.journey import EventType, Journey
@@ -49,6 +51,7 @@ from callcenter.calls.snapshot import RoutingConfig, load_routing_config
 from callcenter.live import LiveState
 from callcenter.models.calls import AttemptStatus, Call, CallStatus
 from callcenter.models.campaigns import Campaign, CampaignStatus
+from callcenter.models.numbers import NumberPool, PhoneNumber
 from callcenter.routing import DuplicateAction, PreviousCall, check_duplicate
 from callcenter.telephony.instructions import UNKNOWN_NUMBER_MESSAGE, Hangup, VoiceReply, say_and_hang_up
 
@@ -95,6 +98,7 @@ class Engine:
     bids: BidSource = field(default_factory=NoBids)
     events: CallEventSink = field(default_factory=NoEvents)
     flows: FlowRunner = field(default_factory=NoFlows)
+    pixels: PixelSink = field(default_factory=NoPixels)
 
     def dial_context(
         self, session: AsyncSession, config: RoutingConfig, call: Call, journey: Journey, now: datetime
@@ -109,6 +113,7 @@ class Engine:
             now=now,
             bids=self.bids,
             events=self.events,
+            pixels=self.pixels,
         )
 
 
@@ -134,12 +139,45 @@ async def current_reply(session: AsyncSession, engine: Engine, call: Call) -> Vo
                 record=campaign.record_calls,
             ),
         )
+    if not attempts:
+        # A call still inside its IVR flow: the prompt it waits at, again.
+        prompt = await engine.flows.current(session, call)
+        if prompt is not None:
+            return prompt
     return (Hangup(),)
 
 
 async def _payout_rate(session: AsyncSession, campaign: Campaign, publisher_id: uuid.UUID | None) -> Decimal:
     override = await repository.publisher_payout(session, publisher_id=publisher_id, campaign_id=campaign.id)
     return override.payout if override is not None else campaign.payout
+
+
+def new_call(
+    inbound: InboundCall,
+    *,
+    number: PhoneNumber,
+    pool: NumberPool | None,
+    campaign: Campaign,
+    started_at: datetime,
+) -> Call:
+    """A call record as it starts: ringing, attributed to the number's account, publisher and pool."""
+    return Call(
+        id=uuid.uuid4(),
+        account_id=number.account_id,
+        call_sid=inbound.call_sid,
+        campaign_id=campaign.id,
+        number_id=number.id,
+        pool_id=pool.id if pool else None,
+        publisher_id=number.publisher_id,
+        caller=inbound.caller,
+        called=inbound.called,
+        caller_state=inbound.caller_state,
+        caller_zip=inbound.caller_zip,
+        caller_city=inbound.caller_city,
+        status=CallStatus.RINGING,
+        started_at=started_at,
+        attribution={},
+    )
 
 
 async def _route(session: AsyncSession, engine: Engine, called: str) -> NumberRoute | None:
@@ -157,6 +195,11 @@ async def _route(session: AsyncSession, engine: Engine, called: str) -> NumberRo
         active = campaign.status == CampaignStatus.ACTIVE
         config = await load_routing_config(session, campaign) if active else RoutingConfig(campaign, ())
     route = NumberRoute(number=number, pool=pool, campaign=campaign, config=config)
+    # The cached rows leave this session, as later calls read them anyway: a rollback (a webhook's
+    # transaction retried, or run again after an auction, see NetworkFirst) would expire them in place.
+    for row in (number, pool, campaign):
+        if row is not None:
+            session.expunge(row)
     engine.routes.put(called, route, loaded_in=loaded_in)
     engine.fallback_cache.put(number.number, entry_for(number, campaign))
     return route
@@ -204,24 +247,8 @@ async def handle_inbound(
         else None
     )
 
-    call = Call(
-        id=uuid.uuid4(),
-        account_id=number.account_id,
-        call_sid=inbound.call_sid,
-        campaign_id=campaign.id,
-        number_id=number.id,
-        pool_id=pool.id if pool else None,
-        publisher_id=publisher_id,
-        caller=inbound.caller,
-        called=inbound.called,
-        caller_state=inbound.caller_state,
-        caller_zip=inbound.caller_zip,
-        caller_city=inbound.caller_city,
-        status=CallStatus.RINGING,
-        started_at=now,
-        payout_rate=payout_rate,
-        attribution={},
-    )
+    call = new_call(inbound, number=number, pool=pool, campaign=campaign, started_at=now)
+    call.publisher_id, call.payout_rate = publisher_id, payout_rate
     if attribution is not None:
         apply_attribution(call, attribution)
     session.add(call)

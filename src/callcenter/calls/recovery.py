@@ -7,17 +7,14 @@ timed out while committing) is left as it is.
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.calls import repository
 from callcenter.calls.callbacks import apply_settlement, handle_status
 from callcenter.calls.dialing import Disposition
-from callcenter.calls.inbound import Engine, InboundCall
+from callcenter.calls.inbound import Engine, InboundCall, new_call
 from callcenter.calls.journey import EventType, Journey
 from callcenter.calls.resilience import DeferredCall
-from callcenter.models.calls import Call, CallStatus
 
 
 async def write_deferred_call(session: AsyncSession, engine: Engine, deferred: DeferredCall) -> None:
@@ -26,24 +23,10 @@ async def write_deferred_call(session: AsyncSession, engine: Engine, deferred: D
         found = await repository.find_number(session, inbound.called)
         number, pool, campaign = found if found is not None else (None, None, None)
         if number is not None and campaign is not None:
-            call = Call(
-                id=uuid.uuid4(),
-                account_id=number.account_id,
-                call_sid=inbound.call_sid,
-                campaign_id=campaign.id,
-                number_id=number.id,
-                pool_id=pool.id if pool else None,
-                publisher_id=number.publisher_id,
-                caller=inbound.caller,
-                called=inbound.called,
-                caller_state=inbound.caller_state,
-                caller_zip=inbound.caller_zip,
-                caller_city=inbound.caller_city,
-                status=CallStatus.RINGING,
-                started_at=deferred.answered_at,
-                disposition=Disposition.FALLBACK if deferred.forwarded_to else Disposition.CLOSED,
-                attribution={},
+            call = new_call(
+                inbound, number=number, pool=pool, campaign=campaign, started_at=deferred.answered_at
             )
+            call.disposition = Disposition.FALLBACK if deferred.forwarded_to else Disposition.CLOSED
             session.add(call)
             journey = Journey(session, call)
             at = deferred.answered_at

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.kit.repository import TenantRepository
@@ -106,3 +107,39 @@ async def publisher_payout(
         PublisherPayout.publisher_id == publisher_id, PublisherPayout.campaign_id == campaign_id
     )
     return (await session.scalars(statement)).first()
+
+
+def call_conditions(
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    campaign_id: uuid.UUID | None = None,
+    buyer_id: uuid.UUID | None = None,
+    target_id: uuid.UUID | None = None,
+    publisher_id: uuid.UUID | None = None,
+    statuses: Sequence[str] | None = None,
+    caller: str | None = None,
+    converted: bool | None = None,
+    duplicate: bool | None = None,
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses for the filters given; they combine with AND (the same meaning as the call log)."""
+    where: list[ColumnElement[bool]] = []
+    for column, value in (
+        (Call.campaign_id, campaign_id),
+        (Call.buyer_id, buyer_id),
+        (Call.target_id, target_id),
+        (Call.publisher_id, publisher_id),
+        (Call.converted, converted),
+        (Call.duplicate, duplicate),
+    ):
+        if value is not None:
+            where.append(column == value)
+    if statuses:
+        where.append(Call.status.in_(statuses))
+    if caller:
+        where.append(Call.caller.contains(caller, autoescape=True))
+    if start is not None:
+        where.append(Call.started_at >= start)
+    if end is not None:
+        where.append(Call.started_at < end)
+    return where

@@ -24,6 +24,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from callcenter.calls.snapshot import RoutingConfig
 from callcenter.models.buyers import Buyer, CampaignTarget, Target
 from callcenter.models.campaigns import Campaign
+from callcenter.models.integrations import Integration
 from callcenter.models.numbers import NumberPool, PhoneNumber
 from callcenter.models.publishers import Publisher, PublisherPayout
 
@@ -36,6 +37,7 @@ CONFIG_MODELS: tuple[type[Any], ...] = (
     NumberPool,
     Publisher,
     PublisherPayout,
+    Integration,  # not routing, but cached the same way (integrations/events.py)
 )
 _CONFIG_TABLES = frozenset(model.__tablename__ for model in CONFIG_MODELS)
 _generation = 0

@@ -69,9 +69,12 @@ class CallRead(BaseModel):
     recording_url: str | None
     auction_id: uuid.UUID | None
     winning_bid: Decimal | None
+    visitor_session_id: uuid.UUID | None
     utm_source: str | None
     utm_medium: str | None
     utm_campaign: str | None
+    utm_term: str | None
+    utm_content: str | None
     gclid: str | None
     attribution: dict[str, Any]
 

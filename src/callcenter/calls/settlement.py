@@ -11,6 +11,9 @@ Rules:
   else the campaign's), fixed when it was dialed.
 - Revenue is the connected destination's revenue (winning bid or target revenue) when converted, else 0.
   Payout is the call's payout rate (campaign payout or the publisher's override) when converted, else 0.
+- A buyer's conversion postback converts the call whatever its duration (connected or not), and its
+  amount, when it gave one, is the revenue. It is a recorded fact like the others, so a callback that
+  settles the call again later keeps the conversion.
 - Status: ``completed`` once a destination answered; before Twilio's final status arrives ``ringing``
   or ``in_progress``; after it, ``rejected`` for calls refused by routing, Twilio's own status when the
   caller's leg failed (busy, failed, no-answer, canceled), else the last attempt's result (no_answer, busy,
@@ -71,16 +74,19 @@ def settle(
     rejected: bool,
     attempts: Sequence[AttemptFacts],
     payout_rate: Decimal,
+    postback_converted: bool = False,
+    postback_revenue: Decimal | None = None,
 ) -> Settlement:
     ordered = sorted(attempts, key=lambda a: a.attempt)
     connected = next((a for a in ordered if a.status is AttemptStatus.COMPLETED), None)
     if connected is not None:
-        converted = connected.duration_seconds >= connected.conversion_seconds
+        converted = postback_converted or connected.duration_seconds >= connected.conversion_seconds
+        revenue = postback_revenue if postback_revenue is not None else connected.revenue
         return Settlement(
             status=CallStatus.COMPLETED,
             connected_seconds=connected.duration_seconds,
             converted=converted,
-            revenue=connected.revenue if converted else ZERO,
+            revenue=revenue if converted else ZERO,
             payout=payout_rate if converted else ZERO,
             target_id=connected.target_id,
             buyer_id=connected.buyer_id,
@@ -90,9 +96,9 @@ def settle(
     return Settlement(
         status=_unconnected_status(provider_status, rejected=rejected, last=last),
         connected_seconds=0,
-        converted=False,
-        revenue=ZERO,
-        payout=ZERO,
+        converted=postback_converted,
+        revenue=(postback_revenue or ZERO) if postback_converted else ZERO,
+        payout=payout_rate if postback_converted else ZERO,
         target_id=last.target_id if last else None,
         buyer_id=last.buyer_id if last else None,
         conversion_seconds=None,

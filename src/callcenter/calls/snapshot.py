@@ -134,6 +134,10 @@ def target_key(target_id: uuid.UUID) -> str:
     return f"target:{target_id}"
 
 
+def bidder_key(bidder_id: uuid.UUID) -> str:
+    return f"bidder:{bidder_id}"
+
+
 async def load_routing_config(session: AsyncSession, campaign: Campaign) -> RoutingConfig:
     rows = await session.execute(
         select(

@@ -25,7 +25,8 @@ MAX_DEDUPE_SECONDS = 30 * 24 * 3600
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_LENGTH)]
 Description = Annotated[str, Field(max_length=2000)]
-AuctionTimeoutMs = Annotated[int, Field(ge=50, le=10_000, description="How long an RTB auction may run")]
+# At most 1 s: the voice webhook answers within 1.5 s and the call's database work needs the rest.
+AuctionTimeoutMs = Annotated[int, Field(ge=50, le=1000, description="How long an RTB auction may run")]
 DedupeSeconds = Annotated[
     int, Field(ge=0, le=MAX_DEDUPE_SECONDS, description="Repeat-caller window; 0 turns the check off")
 ]
@@ -63,7 +64,7 @@ class CampaignCreate(BaseModel):
     timezone: Timezone = DEFAULT_TIMEZONE
     routing_strategy: RoutingStrategy = RoutingStrategy.PRIORITY
     rtb_enabled: bool = False
-    auction_timeout_ms: AuctionTimeoutMs = 1500
+    auction_timeout_ms: AuctionTimeoutMs = 800
     flow_id: uuid.UUID | None = None
     concurrency_cap: Cap = None
     hourly_cap: Cap = None

@@ -3,8 +3,8 @@
 Business rules:
 - A campaign's name (1-200 characters, trimmed) is unique within the account, archived campaigns
   included, because an archived campaign can be restored. A clash is a 422 on ``name``.
-- ``flow_id`` must name a call flow of the account. Call flows do not exist yet, so any non-null value is
-  a 422 on ``flow_id`` ("call flow not found"); the flow engine will make this a real reference.
+- ``flow_id`` must name a call flow of the account that has a published version; another account's
+  flow, a missing one or an unpublished one is a 422 on ``flow_id`` (flows/service.py).
 - Status lifecycle (changed with PATCH ``{"status": ...}``)::
 
       draft  -> active | archived
@@ -47,6 +47,7 @@ from callcenter.campaigns.schemas import (
     CampaignTargetUpdate,
     CampaignUpdate,
 )
+from callcenter.flows.service import check_campaign_flow
 from callcenter.kit.errors import Conflict, FieldError, NotFound
 from callcenter.kit.listing import SortOrder
 from callcenter.kit.pagination import PageParams
@@ -64,17 +65,11 @@ TRANSITIONS: dict[CampaignStatus, frozenset[CampaignStatus]] = {
 LISTED_BY_DEFAULT = frozenset(CampaignStatus) - {CampaignStatus.ARCHIVED}
 
 NAME_TAKEN = "a campaign with this name already exists"
-FLOW_NOT_FOUND = "call flow not found"
 TARGET_NOT_FOUND = "target not found"
 
 # Settings a clone copies: every column except identity, ownership, lifecycle and bookkeeping.
 _NOT_CLONED = frozenset({"id", "account_id", "name", "status", "created_at", "updated_at"})
 _CLONED = tuple(column.key for column in Campaign.__table__.columns if column.key not in _NOT_CLONED)
-
-
-def _check_flow(flow_id: uuid.UUID | None) -> None:
-    if flow_id is not None:
-        raise FieldError("flow_id", FLOW_NOT_FOUND)
 
 
 def _check_transition(current: CampaignStatus, new: CampaignStatus) -> None:
@@ -114,7 +109,7 @@ async def get_campaign(session: AsyncSession, auth: AuthContext, campaign_id: uu
 
 
 async def create_campaign(session: AsyncSession, auth: AuthContext, data: CampaignCreate) -> Campaign:
-    _check_flow(data.flow_id)
+    await check_campaign_flow(session, auth, data.flow_id)
     campaign = Campaign(account_id=auth.account_id, **data.model_dump())
     session.add(campaign)
     await _flush_named(session)
@@ -128,7 +123,7 @@ async def update_campaign(
     campaign = await repository.get(auth, campaign_id, for_update=True)
     changes = data.model_dump(exclude_unset=True)
     if "flow_id" in changes:
-        _check_flow(changes["flow_id"])
+        await check_campaign_flow(session, auth, changes["flow_id"])
     if "status" in changes:
         _check_transition(campaign.status, changes["status"])
     for field, value in changes.items():

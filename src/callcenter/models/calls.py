@@ -89,6 +89,9 @@ class Call(IdMixin, TimestampMixin, TenantMixin, Base):
     # fixed when the call arrives so later edits do not rewrite history.
     payout_rate: Mapped[Decimal] = mapped_column(default=Decimal(0))
     converted: Mapped[bool] = mapped_column(default=False)
+    # A buyer's conversion postback (integrations): converted whatever the duration, at its amount if given.
+    postback_converted: Mapped[bool] = mapped_column(default=False)
+    postback_revenue: Mapped[Decimal | None]
     duplicate: Mapped[bool] = mapped_column(default=False)
     duplicate_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
     recording_url: Mapped[str | None] = mapped_column(String(500))

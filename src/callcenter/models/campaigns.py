@@ -48,7 +48,7 @@ class Campaign(IdMixin, TimestampMixin, TenantMixin, CapsMixin, Base):
         EnumText(RoutingStrategy), default=RoutingStrategy.PRIORITY
     )
     rtb_enabled: Mapped[bool] = mapped_column(default=False)
-    auction_timeout_ms: Mapped[int] = mapped_column(default=1500)
+    auction_timeout_ms: Mapped[int] = mapped_column(default=800)
     # The call flow answering this campaign's calls (the flow engine adds the foreign key).
     flow_id: Mapped[uuid.UUID | None]
     allowed_states: Mapped[list[str]] = mapped_column(JsonDocument, default=list)

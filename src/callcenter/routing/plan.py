@@ -52,7 +52,7 @@ class DialStep:
     """One destination to ring.
 
     `revenue` is the bid amount or the target's revenue per converted call. `conversion_seconds` is the
-    target's own threshold, else the campaign's (bids use the campaign's).
+    target's (or bid's) own threshold, else the campaign's.
     """
 
     kind: StepKind
@@ -117,7 +117,11 @@ def _step(candidate: Candidate, campaign: CampaignSnapshot) -> DialStep:
             destination=candidate.destination,
             revenue=candidate.amount,
             timeout_seconds=campaign.dial_timeout_seconds,
-            conversion_seconds=campaign.conversion_seconds,
+            conversion_seconds=(
+                campaign.conversion_seconds
+                if candidate.conversion_seconds is None
+                else candidate.conversion_seconds
+            ),
         )
     conversion_seconds = candidate.conversion_seconds
     return DialStep(

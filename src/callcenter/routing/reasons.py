@@ -41,6 +41,10 @@ class RejectionReason(StrEnum):
     BUYER_MONTHLY_CAP = "buyer_monthly_cap"
     # Per real-time bid.
     BID_EXPIRED = "bid_expired"
+    BIDDER_CONCURRENCY_CAP = "bidder_concurrency_cap"
+    BIDDER_HOURLY_CAP = "bidder_hourly_cap"
+    BIDDER_DAILY_CAP = "bidder_daily_cap"
+    BIDDER_MONTHLY_CAP = "bidder_monthly_cap"
     # Campaign level: the whole call is rejected.
     CAMPAIGN_INACTIVE = "campaign_inactive"
     CAMPAIGN_STATE_NOT_ALLOWED = "campaign_state_not_allowed"

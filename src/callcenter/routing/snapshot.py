@@ -145,7 +145,11 @@ class CampaignSnapshot:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BidSnapshot:
-    """A real-time bid that the auction already validated (amount range, destination, currency)."""
+    """A real-time bid that the auction already validated (amount range, destination, currency).
+
+    `caps` are the bidder's, reserved with the dial like a buyer's; `conversion_seconds` is the call
+    length the bidder pays for (None: the campaign's).
+    """
 
     bid_id: uuid.UUID
     bidder_id: uuid.UUID
@@ -153,6 +157,8 @@ class BidSnapshot:
     destination: str
     latency_ms: float
     expires_at: dt.datetime | None = None
+    caps: Caps = Caps()
+    conversion_seconds: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -163,10 +163,12 @@ class TwilioEmulator:
                     params["RecordingUrl"] = f"https://api.twilio.com/recordings/RE{uuid.uuid4().hex}"
                 return action, params, dialed, talked
             if verb.tag == "Gather":
-                if digits:
+                # An empty entry in ``digits`` is a caller who stays silent at that prompt.
+                pressed = digits.pop(0) if digits else ""
+                if pressed:
                     return (
                         verb.get("action"),
-                        dict(base, CallStatus="in-progress", Digits=digits.pop(0)),
+                        dict(base, CallStatus="in-progress", Digits=pressed),
                         dialed,
                         talked,
                     )

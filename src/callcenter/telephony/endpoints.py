@@ -5,7 +5,8 @@ transactions instead of the request-scoped session: the voice webhook must answe
 ``VOICE_DEADLINE_S`` whatever happens, so its database work runs under a deadline, and on any failure
 the caller is forwarded from the process's fallback cache (the call is written later by the deferred
 writer); a concurrent duplicate of the same callback (unique-key clash) is retried once and then sees
-the first one's result.
+the first one's result. An extension that must reach the network first (the RTB auction) has its work
+done between two runs of the transaction, none being open meanwhile (``calls/extensions.NetworkFirst``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.calls.callbacks import handle_dial_result, handle_recording, handle_status
+from callcenter.calls.extensions import run_network_first
 from callcenter.calls.inbound import Engine, InboundCall, handle_inbound
 from callcenter.calls.resilience import DeferredCall, DeferredCalls, FallbackCache
 from callcenter.kit.db import Database
@@ -79,10 +81,14 @@ def _engine(request: Request) -> Engine:
 
 async def _in_transaction(request: Request, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     database: Database = request.app.state.database
+
+    async def once() -> T:
+        async with database.sessionmaker() as session, session.begin():
+            return await work(session)
+
     for attempt in (1, 2):
         try:
-            async with database.sessionmaker() as session, session.begin():
-                return await work(session)
+            return await run_network_first(once)
         except IntegrityError:
             if attempt == 2:
                 raise

@@ -14,11 +14,14 @@ VOICE = "Polly.Joanna"
 @dataclass(frozen=True, slots=True)
 class Say:
     text: str
+    voice: str = VOICE
+    loop: int = 1
 
 
 @dataclass(frozen=True, slots=True)
 class Play:
     url: str
+    loop: int = 1
 
 
 @dataclass(frozen=True, slots=True)

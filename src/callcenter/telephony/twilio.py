@@ -13,7 +13,6 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 
 from callcenter.telephony.instructions import (
-    VOICE,
     Dial,
     Gather,
     Hangup,
@@ -52,10 +51,10 @@ def render(reply: VoiceReply) -> str:
     response = VoiceResponse()
     for instruction in reply:
         match instruction:
-            case Say(text=text):
-                response.say(text, voice=VOICE)
-            case Play(url=url):
-                response.play(url)
+            case Say(text=text, voice=voice, loop=loop):
+                response.say(text, voice=voice, loop=loop if loop != 1 else None)
+            case Play(url=url, loop=loop):
+                response.play(url, loop=loop if loop != 1 else None)
             case Dial():
                 _dial(response, instruction)
             case Gather():
@@ -68,7 +67,7 @@ def render(reply: VoiceReply) -> str:
                     num_digits=instruction.num_digits,
                 )
                 if isinstance(instruction.prompt, Say):
-                    gather.say(instruction.prompt.text, voice=VOICE)
+                    gather.say(instruction.prompt.text, voice=instruction.prompt.voice)
                 elif isinstance(instruction.prompt, Play):
                     gather.play(instruction.prompt.url)
             case Record():
