@@ -10,14 +10,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -35,53 +29,12 @@ from callcenter.routing import cap_periods
 from callcenter.telephony.emulator import TwilioEmulator, new_call_sid
 from tests.backends import POSTGRES
 from tests.calls.factories import make_campaign, make_number, make_target
+from tests.servers import servers
 
 CALLS = 200
 CAP = 5
 PROCESSES = 4
 FALLBACK = "+14155550999"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def _servers(settings, count: int, prefix: str) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
-    ports = [_free_port() for _ in range(count)]
-    processes = []
-    for port in ports:
-        env = dict(
-            os.environ,
-            CALLCENTER_DATABASE_URL=settings.database_url,
-            CALLCENTER_REDIS_URL=settings.redis_url,
-            CALLCENTER_REDIS_PREFIX=prefix,
-            CALLCENTER_PUBLIC_URL=f"http://127.0.0.1:{port}",
-            CALLCENTER_SECRET_KEY="test-secret",
-            CALLCENTER_LOG_LEVEL="WARNING",
-        )
-        command = [sys.executable, "-m", "callcenter.cli", "serve", "--port", str(port)]
-        processes.append(subprocess.Popen(command, env=env, cwd=Path(__file__).parent))  # noqa: S603
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
-        deadline = time.monotonic() + 60
-        for url in urls:
-            while True:
-                try:
-                    if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, "servers did not start"
-                time.sleep(0.2)
-        yield urls
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=20)
 
 
 @pytest.fixture
@@ -133,9 +86,16 @@ async def test_concurrent_calls_never_exceed_the_concurrency_cap(
         )
 
     if backend == POSTGRES:
-        with _servers(settings, PROCESSES, prefix) as urls:
+        env = {
+            "CALLCENTER_DATABASE_URL": settings.database_url,
+            "CALLCENTER_REDIS_URL": settings.redis_url,
+            "CALLCENTER_REDIS_PREFIX": prefix,
+        }
+        with servers(PROCESSES, env, cwd=Path(__file__).parent) as started:
             async with httpx.AsyncClient(timeout=30) as client:
-                await run([TwilioEmulator(client, public_url=u, auth_token="test-secret") for u in urls])
+                await run(
+                    [TwilioEmulator(client, public_url=s.url, auth_token="test-secret") for s in started]
+                )
         live = create_live_state(settings.redis_url, prefix=prefix)
     else:
         live = create_live_state(None)

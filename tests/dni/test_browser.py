@@ -21,7 +21,7 @@ import pytest
 from playwright.async_api import Browser, Page
 
 from callcenter.dni.script import script as t_js
-from tests.dni.servers import Server
+from tests.servers import Server
 
 DEFAULT = "(800) 555-0100"
 PAGE = """<!doctype html>

@@ -26,8 +26,8 @@ from callcenter.models.numbers import NumberPool, OverflowPolicy
 from callcenter.settings import Settings
 from tests.config_factories import create_campaign
 from tests.dni.factories import pool_with_numbers
-from tests.dni.servers import servers
 from tests.factories import DEFAULT_PASSWORD, create_account_with_user
+from tests.servers import servers
 
 VISITORS = 50
 POOL_SIZE = 10
