@@ -1,0 +1,283 @@
+"""Statements of the hot paths, built once and run with the least overhead per request.
+
+The voice webhook and the DNI tracking call run a handful of statements per request, and at hundreds of
+requests a second the cost of SQLAlchemy's general machinery dominates them (measured on PostgreSQL,
+docs/performance.md): building a statement's expression objects and cache key costs 100-300 us of CPU,
+and the asyncpg adapter adds ~110 us per statement to the ~35 us asyncpg itself needs. A
+:class:`Prepared` is built once (module level, parameters as ``bindparam``) and
+
+- on PostgreSQL is compiled once and sent straight to the session's asyncpg connection, inside the
+  session's transaction, with the column types' own conversions applied to parameters and results (the
+  same values SQLAlchemy would send and return);
+- on any other database (SQLite) runs through the session like any statement.
+
+Either way it joins the session's transaction: the request still commits or rolls back as a whole.
+Errors arrive as SQLAlchemy's (``IntegrityError`` for a constraint, ``DBAPIError`` otherwise), so
+callers handle them the same on both databases. Not supported (refused when compiled): expanding
+``IN`` parameters; use ``= ANY(:list)`` on PostgreSQL-only code or several statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, cast
+
+import asyncpg
+from sqlalchemy import MetaData, Table, bindparam, exc, insert, inspect
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapper
+from sqlalchemy.sql import ColumnElement, Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.selectable import SelectBase
+
+Processor = Callable[[Any], Any] | None
+Row = tuple[Any, ...]
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    sql: str
+    binds: tuple[tuple[str, Any, Processor], ...]  # name, default (or _MISSING), type conversion
+    results: tuple[Processor, ...]
+
+    def arguments(self, params: Mapping[str, Any]) -> list[Any]:
+        values = []
+        for name, default, process in self.binds:
+            value = params.get(name, default)
+            if value is _MISSING:
+                raise KeyError(f"the statement needs the parameter {name!r}")
+            values.append(process(value) if process is not None else value)
+        return values
+
+    def row(self, record: Sequence[Any]) -> Row:
+        return tuple(
+            process(value) if process is not None else value
+            for value, process in zip(record, self.results, strict=True)
+        )
+
+
+def _columns(statement: Executable) -> Sequence[ColumnElement[Any]]:
+    if isinstance(statement, SelectBase):
+        return list(statement.selected_columns)
+    if isinstance(statement, UpdateBase):
+        return list(statement.exported_columns)
+    return []
+
+
+def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
+    compiled = cast(SQLCompiler, cast(Any, statement).compile(dialect=dialect))
+    defaulted = [*compiled.insert_prefetch, *compiled.update_prefetch]
+    if defaulted:
+        # SQLAlchemy computes those values per execution, outside the statement; a prepared statement
+        # is sent as it is, so it must name them.
+        names = ", ".join(column.key for column in defaulted)
+        raise ValueError(f"give the columns {names} a value in the statement (their defaults run in Python)")
+    binds = []
+    for name in compiled.positiontup or ():
+        bind = compiled.binds[name]
+        if bind.expanding:
+            raise ValueError(f"expanding parameter {name!r} is not supported by Prepared")
+        default = bind.effective_value if not bind.required else _MISSING
+        binds.append((name, default, bind.type.dialect_impl(dialect).bind_processor(dialect)))
+    results = tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in _columns(statement)
+    )
+    return _Compiled(str(compiled), tuple(binds), results)
+
+
+def _translated(error: Exception, sql: str) -> exc.DBAPIError:
+    kind: type[exc.DBAPIError]
+    if isinstance(error, asyncpg.IntegrityConstraintViolationError):
+        kind = exc.IntegrityError
+    elif isinstance(error, asyncpg.PostgresError):
+        kind = exc.DBAPIError
+    else:
+        kind = exc.OperationalError  # the connection broke or the driver refused
+    return kind(sql, None, error)
+
+
+_SESSION_KEY = "callcenter.prepared.connection"
+_PG: Dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
+
+
+async def _asyncpg_connection(session: AsyncSession) -> tuple[Any, Dialect] | None:
+    """The asyncpg connection of the session's transaction (its transaction begun), with the dialect;
+    None on other drivers. Kept in ``session.info`` for the rest of the transaction: asking the session
+    for it costs ~100 us, every statement."""
+    dialect = session.get_bind().dialect
+    if dialect.driver != "asyncpg":
+        return None
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get(_SESSION_KEY)
+    if cached is not None and transaction is not None and cached[0] is transaction:
+        adapted = cached[1]
+    else:
+        connection = await session.connection()
+        adapted = (await connection.get_raw_connection()).dbapi_connection
+        session.info[_SESSION_KEY] = (session.sync_session.get_transaction(), adapted)
+    # The adapter begins its transaction lazily, on its first statement; begin it here so that the
+    # statement is part of the session's transaction, not autocommitted on its own.
+    if adapted._transaction is None and adapted.isolation_level != "autocommit":
+        await adapted._start_transaction()
+    return adapted._connection, dialect
+
+
+class Prepared:
+    """One statement of a hot path; see the module docstring."""
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        # Compiled once now, so that a statement this cannot run fails at import, on any database; then
+        # once per engine's dialect, which knows its server.
+        _compile(statement, _PG)
+        self._compiled: dict[Dialect, _Compiled] = {}
+
+    async def _driver(self, session: AsyncSession) -> tuple[Any, _Compiled] | None:
+        found = await _asyncpg_connection(session)
+        if found is None:
+            return None
+        connection, dialect = found
+        compiled = self._compiled.get(dialect)
+        if compiled is None:
+            compiled = self._compiled[dialect] = _compile(self.statement, dialect)
+        return connection, compiled
+
+    async def rows(self, session: AsyncSession, **params: Any) -> list[Row]:
+        """Every row the statement returns, as plain tuples."""
+        driver = await self._driver(session)
+        if driver is None:
+            return [tuple(row) for row in await session.execute(self.statement, params)]
+        connection, compiled = driver
+        try:
+            records = await connection.fetch(compiled.sql, *compiled.arguments(params))
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+            raise _translated(error, compiled.sql) from error
+        return [compiled.row(record) for record in records]
+
+    async def row(self, session: AsyncSession, **params: Any) -> Row | None:
+        """The first row, or None."""
+        found = await self.rows(session, **params)
+        return found[0] if found else None
+
+    async def execute_many(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Runs the statement once per parameter set (one round trip on PostgreSQL)."""
+        driver = await self._driver(session)
+        if driver is None:
+            await session.execute(self.statement, list(rows))
+            return
+        connection, compiled = driver
+        try:
+            await connection.executemany(compiled.sql, [compiled.arguments(row) for row in rows])
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+            raise _translated(error, compiled.sql) from error
+
+    async def execute(self, session: AsyncSession, **params: Any) -> int:
+        """Runs a statement that returns no rows; the number of rows it changed."""
+        driver = await self._driver(session)
+        if driver is None:
+            result = await session.execute(self.statement, params)
+            return int(getattr(result, "rowcount", -1))
+        connection, compiled = driver
+        try:
+            status = await connection.execute(compiled.sql, *compiled.arguments(params))
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+            raise _translated(error, compiled.sql) from error
+        count = status.rsplit(" ", 1)[-1]
+        return int(count) if count.isdigit() else -1
+
+
+# ---- new ORM rows, written without the unit of work ------------------------------------------------
+
+_INSERTS: dict[tuple[Table, frozenset[str]], Prepared] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    name: str
+    attribute: str
+    default: Any  # the column's ColumnDefault, or None
+
+
+@lru_cache(maxsize=64)
+def _columns_of(mapper: Mapper[Any]) -> tuple[_Column, ...]:
+    return tuple(
+        _Column(column.key, mapper.get_property_by_column(column).key, column.default)
+        for column in mapper.local_table.columns
+    )
+
+
+def _row_values(obj: Any) -> dict[str, Any] | None:
+    """The INSERT values of a pending object as the ORM would compute them: the attributes that were set,
+    else the column's Python default; columns with neither are left out (server default or NULL).
+    None when a default is not a plain value or function (a SQL expression or sequence): the ORM then
+    writes that object."""
+    state = inspect(obj)
+    given = state.dict
+    values = {}
+    for column in _columns_of(state.mapper):
+        if column.attribute in given:
+            values[column.name] = given[column.attribute]
+        elif column.default is None:
+            continue
+        elif column.default.is_scalar:
+            values[column.name] = column.default.arg
+        elif column.default.is_callable:
+            values[column.name] = column.default.arg(None)
+        else:
+            return None
+    return values
+
+
+@lru_cache(maxsize=4)
+def _table_order(metadata: MetaData) -> dict[Table, int]:
+    """Tables in foreign key dependency order (parents first)."""
+    return {table: i for i, table in enumerate(metadata.sorted_tables)}
+
+
+def _insert_of(table: Table, columns: frozenset[str]) -> Prepared:
+    found = _INSERTS.get((table, columns))
+    if found is None:
+        found = _INSERTS[(table, columns)] = Prepared(
+            insert(table).values(
+                {table.c[name]: bindparam(f"v_{name}", type_=table.c[name].type) for name in sorted(columns)}
+            )
+        )
+    return found
+
+
+async def insert_added(session: AsyncSession, models: tuple[type[Any], ...]) -> None:
+    """Writes the session's new (pending) objects of ``models`` with prepared INSERTs, parents first,
+    and takes them out of the session, so that its flush has only the rest to do. On databases other
+    than PostgreSQL it does nothing and the flush writes them.
+
+    Only for models whose foreign keys are set as plain columns (not through relationships, which the
+    ORM fills in during its flush); the call record, its attempts and its journey events are such.
+    """
+    if await _asyncpg_connection(session) is None:
+        return
+    pending = [obj for obj in session.new if isinstance(obj, models)]
+    if not pending:
+        return
+    groups: dict[tuple[Table, frozenset[str]], list[dict[str, Any]]] = {}
+    written = []
+    for obj in pending:
+        values = _row_values(obj)
+        if values is None:
+            continue
+        table = inspect(obj).mapper.local_table
+        groups.setdefault((table, frozenset(values)), []).append({f"v_{k}": v for k, v in values.items()})
+        written.append(obj)
+    for table, columns in sorted(groups, key=lambda group: _table_order(group[0].metadata)[group[0]]):
+        statement, rows = _insert_of(table, columns), groups[(table, columns)]
+        if len(rows) == 1:
+            await statement.execute(session, **rows[0])
+        else:
+            await statement.execute_many(session, rows)
+    for obj in written:
+        session.expunge(obj)

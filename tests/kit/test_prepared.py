@@ -1,0 +1,156 @@
+"""kit/prepared.py: hot-path statements run on the session's own connection and transaction, with the
+column types' conversions, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from callcenter.accounts import service as accounts
+from callcenter.kit.prepared import Prepared, insert_added
+from callcenter.models.accounts import Account
+from callcenter.models.calls import (
+    CALL_RECORD_MODELS,
+    AttemptStatus,
+    Call,
+    CallAttempt,
+    CallEvent,
+    CallStatus,
+)
+from tests.config_factories import create_campaign
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+ACCOUNT = Prepared(
+    select(Account.id, Account.name, Account.created_at).where(Account.id == bindparam("account_id"))
+)
+RENAME = Prepared(
+    update(Account)
+    .where(Account.id == bindparam("account_id"))
+    .values(name=bindparam("new_name"), updated_at=bindparam("now"))
+)
+CALL_BY_SID = Prepared(
+    select(Call.status, Call.started_at, Call.payout_rate, Call.attribution).where(
+        Call.call_sid == bindparam("sid")
+    )
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def test_a_statement_leaving_a_python_side_default_out_is_refused_when_built() -> None:
+    with pytest.raises(ValueError, match="updated_at"):
+        Prepared(update(Account).where(Account.id == bindparam("account_id")).values(name="x"))
+
+
+def _call(account_id: uuid.UUID, campaign_id: uuid.UUID, sid: str, at: datetime) -> Call:
+    return Call(
+        account_id=account_id,
+        campaign_id=campaign_id,
+        call_sid=sid,
+        caller="+12125550100",
+        called="+14155550123",
+        started_at=at,
+        payout_rate=Decimal("12.5"),
+        attribution={"gclid": "abc"},
+    )
+
+
+async def test_rows_come_back_converted_by_their_column_types(session: AsyncSession) -> None:
+    account = await accounts.create_account(session, name="Prepared")
+    row = await ACCOUNT.row(session, account_id=account.id)
+    assert row == (account.id, "Prepared", account.created_at)
+    assert row is not None and row[2].tzinfo is not None
+    assert await ACCOUNT.row(session, account_id=uuid.uuid4()) is None
+
+
+async def test_a_write_counts_its_rows_and_is_seen_by_the_orm_in_the_same_transaction(
+    session: AsyncSession,
+) -> None:
+    account = await accounts.create_account(session, name="Before")
+    assert await RENAME.execute(session, account_id=account.id, new_name="After", now=_now()) == 1
+    assert await RENAME.execute(session, account_id=uuid.uuid4(), new_name="Nobody", now=_now()) == 0
+    assert await session.scalar(select(Account.name).where(Account.id == account.id)) == "After"
+
+
+async def test_a_write_as_a_sessions_first_statement_is_rolled_back_with_the_session(
+    engine: AsyncEngine,
+) -> None:
+    """Outside the tests' outer transaction: the statement must join the session's own transaction
+    (on PostgreSQL the driver begins lazily; a statement sent before would commit on its own)."""
+    async with AsyncSession(engine) as setup:
+        account_id = (await accounts.create_account(setup, name="Kept")).id
+        await setup.commit()
+    try:
+        async with AsyncSession(engine) as session:
+            await RENAME.execute(session, account_id=account_id, new_name="Rolled back", now=_now())
+            await session.rollback()
+        async with AsyncSession(engine) as check:
+            assert await check.scalar(select(Account.name).where(Account.id == account_id)) == "Kept"
+            await RENAME.execute(check, account_id=account_id, new_name="Committed", now=_now())
+            await check.commit()
+        async with AsyncSession(engine) as check:
+            assert await check.scalar(select(Account.name).where(Account.id == account_id)) == "Committed"
+    finally:
+        async with AsyncSession(engine) as cleanup:
+            await cleanup.execute(delete(Account).where(Account.id == account_id))
+            await cleanup.commit()
+
+
+async def test_a_constraint_violation_is_sqlalchemys_integrity_error(session: AsyncSession) -> None:
+    account = await accounts.create_account(session, name="Unique sids")
+    campaign = await create_campaign(session, account_id=account.id)
+    now = datetime.now(UTC)
+    session.add(_call(account.id, campaign.id, "CAdup", now))
+    await insert_added(session, CALL_RECORD_MODELS)
+    await session.flush()
+    session.add(_call(account.id, campaign.id, "CAdup", now))
+    with pytest.raises(IntegrityError):
+        await insert_added(session, CALL_RECORD_MODELS)
+        await session.flush()  # SQLite: the ORM's flush writes the row
+
+
+async def test_pending_call_rows_are_written_with_their_defaults_parents_first(session: AsyncSession) -> None:
+    account = await accounts.create_account(session, name="Calls")
+    campaign = await create_campaign(session, account_id=account.id)
+    at = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
+    call = _call(account.id, campaign.id, "CApending", at)
+    call.id = uuid.uuid4()
+    # Added children first: the parent must still be written before them.
+    session.add(
+        CallEvent(
+            account_id=account.id, call_id=call.id, seq=1, key="number_lookup", type="number_lookup", at=at
+        )
+    )
+    session.add(
+        CallAttempt(
+            account_id=account.id,
+            call_id=call.id,
+            attempt=1,
+            destination="+14155550100",
+            revenue=Decimal("20"),
+            conversion_seconds=90,
+            slot_id="slot",
+            status=AttemptStatus.DIALING,
+            started_at=at + timedelta(seconds=1),
+        )
+    )
+    session.add(call)
+    await insert_added(session, CALL_RECORD_MODELS)
+    await session.flush()
+
+    row = await CALL_BY_SID.row(session, sid="CApending")
+    assert row == (CallStatus.RINGING, at, Decimal("12.5000"), {"gclid": "abc"})
+    events = await session.scalars(select(CallEvent).where(CallEvent.call_id == call.id))
+    assert [(e.key, e.detail, e.reason) for e in events] == [("number_lookup", {}, None)]
+    attempt = await session.scalar(select(CallAttempt).where(CallAttempt.call_id == call.id))
+    assert attempt is not None and attempt.revenue == Decimal("20") and attempt.id is not None
+    assert not session.new
