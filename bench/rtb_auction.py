@@ -1,11 +1,12 @@
-"""RTB auction fan-out: the product's auction engine against 20 loopback bidders, with the aiohttp client
-the product uses and an httpx client, in the same run.
+"""RTB auction fan-out: the product's auction engine against 20 loopback bidders, with three clients in the
+same run: the lean HTTP/1.1 client the product pings with (``kit/lean_http.py``), the aiohttp one it uses
+for pixels and webhooks (``kit/http.py``), and an httpx one.
 
 Setup: a second process serves the bidders on 127.0.0.1 (a lean asyncio HTTP/1.1 server on uvloop, so
 that its own CPU stays small next to the client's): 18 answer after 5 ms to 550 ms, one after 900 ms and
 one after 30 s. The auction deadline is 600 ms. This process runs ``callcenter.rtb.auction.run_pings``
 (rendering, pings, deadline, judging each answer) on uvloop, with the product's pool size (2,048) for
-both clients.
+every client and the server's garbage-collector tuning (``kit/runtime.py``).
 
 Cases, each with a fresh client whose pool is warmed by one burst first:
 - ``burst``: 50 auctions start at the same instant (1,000 pings in flight), 5 times.
@@ -15,15 +16,18 @@ Cases, each with a fresh client whose pool is warmed by one burst first:
   slowest one (550 ms) instead of at the deadline.
 
 Overhead = when the auction ended, measured from its scheduled start (event-loop queueing counts), minus
-when it should have ended: the deadline when a bidder is late, else the slowest bidder's delay. ``lost``
+when it should have ended: the deadline when a bidder is late, else the slowest bidder's delay. ``start
+ms`` (p99) is the part of it spent before the auction's own clock started: waiting for the event loop
+and rendering the pings, which in a burst is the time taken to set up the auctions ahead of it. ``lost``
 counts in-time bids that missed the auction. Pool occupancy is sampled every 10 ms (``conns`` at the peak,
-``waits``: requests queued for a connection at the peak). Baseline in the same run: one ping at a time to
-the 5 ms bidder (the loopback and bidder-server floor). A case still running after 20 s is stopped
-(reported as fell behind), and so is a warm-up burst.
+``waits``: requests queued for a connection at the peak; ``pool to``: requests whose deadline passed
+waiting for one). Baseline in the same run: one ping at a time to the 5 ms bidder (the loopback and
+bidder-server floor). A case still running after 20 s is stopped (reported as fell behind), and so is a
+warm-up burst. The lean client runs first and last, so that drift in the machine's load shows.
 
-Targets: overhead p99 under 10 ms, no pool waits or timeouts, nothing lost; keep the faster client.
+Targets: overhead p99 under 10 ms, no pool waits or timeouts, nothing lost; keep the fastest client.
 
-Usage: .venv/bin/python -m bench.rtb_auction [--seconds 6]
+Usage: .venv/bin/python -m bench.rtb_auction [--seconds 6] [--clients lean,aiohttp,httpx,lean]
 """
 
 from __future__ import annotations
@@ -56,6 +60,8 @@ from callcenter.kit.http import (
     OutboundHttp,
     Timeout,
 )
+from callcenter.kit.lean_http import LeanHttp
+from callcenter.kit.runtime import tune_garbage_collector
 from callcenter.rtb.auction import Ping, PingResult, run_pings
 from callcenter.rtb.requests import BidderConfig, CallFacts, render_request
 
@@ -223,6 +229,10 @@ def aiohttp_client(_: PoolStats) -> OutboundHttp:
     return OutboundHttp(allow_private=True, max_connections=POOL_SIZE)
 
 
+def lean_client(_: PoolStats) -> LeanHttp:
+    return LeanHttp(allow_private=True, max_connections=POOL_SIZE)
+
+
 class Sampler:
     """Reads the pool's occupancy from the client's internals every 10 ms (bench only: tracing hooks
     would add their own cost to every request of the client being measured)."""
@@ -231,7 +241,11 @@ class Sampler:
         self.client, self.stats = client, stats
 
     def sample(self) -> None:
-        if isinstance(self.client, OutboundHttp):
+        if isinstance(self.client, LeanHttp):
+            now = self.client.stats()
+            in_use, waiting = now.in_use, now.waiting
+            self.stats.pool_timeouts = now.pool_timeouts
+        elif isinstance(self.client, OutboundHttp):
             session = self.client._session
             connector: Any = session.connector if session is not None else None
             in_use = len(connector._acquired) if connector is not None else 0
@@ -283,13 +297,14 @@ def bidders(base: str, delays: tuple[int, ...]) -> list[BidderConfig]:
 class CaseResult:
     name: str
     overheads_ms: list[float] = field(default_factory=list)
+    start_delays_ms: list[float] = field(default_factory=list)
     lost_in_time: int = 0
     auctions: int = 0
     cpu_s: float = 0.0
     finished: bool = True
 
-    def q(self, quantile: float) -> float:
-        ordered = sorted(self.overheads_ms)
+    def q(self, quantile: float, values: list[float] | None = None) -> float:
+        ordered = sorted(self.overheads_ms if values is None else values)
         return ordered[min(len(ordered) - 1, int(quantile * len(ordered)))] if ordered else float("nan")
 
     def row(self, stats: PoolStats) -> str:
@@ -298,13 +313,14 @@ class CaseResult:
         return (
             f"{self.name:<24} {self.auctions:>8} {self.q(0.5):>8.2f} {self.q(0.99):>8.2f} {mean:>8.2f} "
             f"{worst:>8.2f} {self.lost_in_time:>6} {stats.peak_in_use:>6} {stats.waits:>6} "
-            f"{stats.pool_timeouts:>6} {self.cpu_s:>7.2f}{'' if self.finished else '  stopped: fell behind'}"
+            f"{stats.pool_timeouts:>7} {self.q(0.99, self.start_delays_ms):>8.2f} {self.cpu_s:>7.2f}"
+            f"{'' if self.finished else '  stopped: fell behind'}"
         )
 
 
 HEADER = (
     f"{'client':<12} {'case':<24} {'auctions':>8} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'max ms':>8} "
-    f"{'lost':>6} {'conns':>6} {'waits':>6} {'pool to':>6} {'cpu s':>7}"
+    f"{'lost':>6} {'conns':>6} {'waits':>6} {'pool to':>7} {'start ms':>8} {'cpu s':>7}"
 )
 
 
@@ -334,6 +350,7 @@ async def one_auction(
     now = clock()
     call = facts()
     pings = [Ping(c, render_request(c, call, now)) for c in configs]
+    result.start_delays_ms.append((time.perf_counter() - scheduled) * 1000)
     results, _ = await run_pings(http, pings, deadline_ms=DEADLINE_MS, clock=clock)
     result.overheads_ms.append((time.perf_counter() - scheduled) * 1000 - expected_ms)
     result.auctions += 1
@@ -416,6 +433,7 @@ async def run_client(label: str, make: ClientFactory, base: str, seconds: float)
                 result.finished = False
             result.cpu_s = time.process_time() - cpu
             sampler.cancel()
+            Sampler(client, stats).sample()
             rows.append((label, result, stats))
             print(f"{label:<12} {result.row(stats)}", flush=True)
         except TimeoutError:
@@ -442,7 +460,10 @@ async def run_client(label: str, make: ClientFactory, base: str, seconds: float)
     return rows
 
 
-async def run(seconds: float) -> list[Row]:
+CLIENTS: dict[str, ClientFactory] = {"lean": lean_client, "aiohttp": aiohttp_client, "httpx": HttpxClient}
+
+
+async def run(seconds: float, names: list[str]) -> list[Row]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     farm = start_farm(port)
@@ -454,14 +475,9 @@ async def run(seconds: float) -> list[Row]:
         )
         print(HEADER, flush=True)
         rows: list[Row] = []
-        # aiohttp before and after httpx, so that drift in the machine's load shows.
-        clients: list[tuple[str, ClientFactory]] = [
-            ("aiohttp #1", aiohttp_client),
-            ("httpx", HttpxClient),
-            ("aiohttp #2", aiohttp_client),
-        ]
-        for label, make in clients:
-            rows += await run_client(label, make, base, seconds)
+        for i, name in enumerate(names):
+            label = f"{name} #{names[:i].count(name) + 1}" if names.count(name) > 1 else name
+            rows += await run_client(label, CLIENTS[name], base, seconds)
         return rows
     finally:
         farm.terminate()
@@ -479,34 +495,46 @@ def report(rows: list[Row]) -> None:
             continue
         summary = []
         for client, cases in clients.items():
-            merged = CaseResult(name, [x for c in cases for x in c.overheads_ms])
+            merged = CaseResult(
+                name,
+                [x for c in cases for x in c.overheads_ms],
+                [x for c in cases for x in c.start_delays_ms],
+            )
             pings = sum(c.auctions for c in cases) * 20
             cpu_us = sum(c.cpu_s for c in cases) / pings * 1e6 if pings else float("nan")
             lost = sum(c.lost_in_time for c in cases)
-            summary.append((merged.q(0.99), client, merged.q(0.5), lost, cpu_us))
+            start = merged.q(0.99, merged.start_delays_ms)
+            summary.append((merged.q(0.99), client, merged.q(0.5), start, lost, cpu_us))
         summary.sort()
         wins[summary[0][1]] = wins.get(summary[0][1], 0) + 1
         print(
             f"{name}: "
             + "; ".join(
-                f"{client} p50 {p50:.1f} ms, p99 {p99:.1f} ms, lost {lost}, {cpu:.0f} us CPU per ping"
-                for p99, client, p50, lost, cpu in summary
+                f"{client} p50 {p50:.1f} ms, p99 {p99:.1f} ms (start p99 {start:.1f} ms), lost {lost}, "
+                f"{cpu:.0f} us CPU per ping"
+                for p99, client, p50, start, lost, cpu in summary
             )
         )
     if wins:
-        print(f"faster: {max(wins, key=lambda c: wins[c])} (callcenter.kit.http uses aiohttp)")
+        print(f"fastest: {max(wins, key=lambda c: wins[c])} (the product pings with lean: kit/lean_http.py)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--clients", default="lean,aiohttp,httpx,lean", help="comma-separated, in order")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args, _ = parser.parse_known_args()
     if args.serve:
         serve_bidders(args.serve)
         return
     started = time.perf_counter()
-    rows = uvloop.run(run(args.seconds))
+    names = args.clients.split(",")
+    unknown = set(names) - set(CLIENTS)
+    if unknown:
+        parser.error(f"unknown clients: {', '.join(sorted(unknown))} (known: {', '.join(CLIENTS)})")
+    tune_garbage_collector()  # as the server does at start-up (app.py's lifespan)
+    rows = uvloop.run(run(args.seconds, names))
     report(rows)
     print(f"(bench took {time.perf_counter() - started:.1f} s, pid {os.getpid()})")
 

@@ -24,6 +24,7 @@ from callcenter.integrations.endpoints import router as integrations_router
 from callcenter.kit.db import Database
 from callcenter.kit.errors import install_error_handlers
 from callcenter.kit.http import OutboundHttp
+from callcenter.kit.lean_http import LeanHttp
 from callcenter.kit.logging import RequestIdMiddleware
 from callcenter.kit.runtime import tune_garbage_collector
 from callcenter.live import LiveState, create_live_state
@@ -55,6 +56,12 @@ API_ROUTERS = (
 )
 
 
+async def close_outbound_clients(app: FastAPI) -> None:
+    """Closes the app's outbound HTTP clients (the shutdown's part that tests, running no lifespan, call)."""
+    await app.state.http.close()
+    await app.state.pings.close()
+
+
 def create_app(
     settings: Settings | None = None, *, database: Database | None = None, live: LiveState | None = None
 ) -> FastAPI:
@@ -75,7 +82,7 @@ def create_app(
         writer.cancel()
         if outbox is not None:
             await outbox.shutdown()
-        await app.state.http.close()
+        await close_outbound_clients(app)
         if owns_live:
             await app.state.live.close()
         if owns_database:
@@ -94,10 +101,12 @@ def create_app(
     app.state.live = live or create_live_state(settings.redis_url, prefix=settings.redis_prefix)
     app.state.fallback_cache = FallbackCache()
     app.state.deferred_calls = DeferredCalls()
-    # The shared outbound HTTP client (bidders, pixels, webhooks); its pool opens on first use.
+    # The outbound HTTP clients: pixels and webhooks (its pool opens on first use), and bidder pings,
+    # whose bursts need the lean client's lower CPU per request (kit/lean_http.py).
     app.state.http = OutboundHttp(allow_private=settings.allow_private_urls)
+    app.state.pings = LeanHttp(allow_private=settings.allow_private_urls)
     app.state.call_engine = build_call_engine(
-        settings, app.state.live, app.state.fallback_cache, http=app.state.http
+        settings, app.state.live, app.state.fallback_cache, pings=app.state.pings
     )
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)

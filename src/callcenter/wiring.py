@@ -17,7 +17,7 @@ from callcenter.settings import Settings
 
 
 def build_call_engine(
-    settings: Settings, live: LiveState, fallback_cache: FallbackCache, *, http: HttpClient
+    settings: Settings, live: LiveState, fallback_cache: FallbackCache, *, pings: HttpClient
 ) -> Engine:
     return Engine(
         live=live,
@@ -25,7 +25,7 @@ def build_call_engine(
         fallback_cache=fallback_cache,
         attribution=VisitorAttribution(),
         flows=FlowEngine(settings.public_url),
-        bids=RtbBids(http),
+        bids=RtbBids(pings),
         events=IntegrationEvents(),
         pixels=OutboxPixels(),
     )

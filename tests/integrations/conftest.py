@@ -10,6 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from callcenter.app import close_outbound_clients
 from callcenter.kit.db import Database
 from callcenter.kit.http import OutboundHttp
 from callcenter.models.base import utcnow
@@ -65,4 +66,4 @@ async def app(app: FastAPI) -> AsyncIterator[FastAPI]:
     """The shared app fixture; its outbound client (opened on first use) is closed after the test, since
     tests run no lifespan."""
     yield app
-    await app.state.http.close()
+    await close_outbound_clients(app)

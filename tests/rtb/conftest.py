@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from callcenter.app import create_app
+from callcenter.app import close_outbound_clients, create_app
 from tests.calls.conftest import account, twilio  # noqa: F401 - shared call fixtures
 
 HOST = "127.0.0.1"
@@ -106,4 +106,4 @@ async def app(settings, database, live):  # type: ignore[no-untyped-def]
     """The app, with its outbound HTTP client closed at the end (tests do not run the lifespan)."""
     app = create_app(settings, database=database, live=live)
     yield app
-    await app.state.http.close()
+    await close_outbound_clients(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from callcenter.app import close_outbound_clients
 from callcenter.settings import Settings
 from callcenter.telephony.emulator import TwilioEmulator
 from tests.factories import LoggedIn, api_client
@@ -53,7 +54,7 @@ async def _auction(owner: LoggedIn) -> Row:
             twilio_client, public_url=settings.public_url, auth_token=settings.twilio_signing_token()
         )
         await emulator.call(to=number, from_="+12125550100")
-    await owner.app.state.http.close()
+    await close_outbound_clients(owner.app)
     auctions = (await client.get("/api/rtb/auctions")).json()["items"]
     assert len(auctions) == 1, auctions
     return {"id": auctions[0]["id"], "auction_id": auctions[0]["id"]}

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from callcenter.calls.extensions import NetworkFirst, network_first_allowed, run_network_first
 from callcenter.calls.inbound import InboundCall, handle_inbound
-from callcenter.kit.http import OutboundHttp
+from callcenter.kit.lean_http import LeanHttp
 from callcenter.models.accounts import Account
 from callcenter.models.base import utcnow
 from callcenter.rtb.auction import MAX_AUCTION_MS, Ping, run_pings
@@ -36,7 +36,7 @@ FACTS = CallFacts(
 
 @pytest.fixture
 async def http():  # type: ignore[no-untyped-def]
-    client = OutboundHttp(allow_private=True)
+    client = LeanHttp(allow_private=True)
     yield client
     await client.close()
 
@@ -50,7 +50,7 @@ def _pings(server: BidderServer, *behaviours: Behaviour, timeout_ms: int = 2000)
 
 
 async def test_auction_ends_at_the_deadline_whatever_the_bidders_do(
-    http: OutboundHttp, bidder_server: BidderServer
+    http: LeanHttp, bidder_server: BidderServer
 ) -> None:
     pings = _pings(
         bidder_server,
@@ -70,7 +70,7 @@ async def test_auction_ends_at_the_deadline_whatever_the_bidders_do(
 
 
 async def test_auction_ends_early_when_every_bidder_has_answered(
-    http: OutboundHttp, bidder_server: BidderServer
+    http: LeanHttp, bidder_server: BidderServer
 ) -> None:
     pings = _pings(bidder_server, *(Behaviour(body={"bidAmount": 10}, delay_ms=d) for d in (0, 20, 40)))
     results, duration_ms = await run_pings(http, pings, deadline_ms=800, clock=utcnow)
@@ -79,7 +79,7 @@ async def test_auction_ends_early_when_every_bidder_has_answered(
 
 
 async def test_a_bidder_timeout_shorter_than_the_deadline_applies(
-    http: OutboundHttp, bidder_server: BidderServer
+    http: LeanHttp, bidder_server: BidderServer
 ) -> None:
     pings = _pings(bidder_server, Behaviour(body={"bidAmount": 10}, delay_ms=300), timeout_ms=60)
     results, duration_ms = await run_pings(http, pings, deadline_ms=800, clock=utcnow)
@@ -88,7 +88,7 @@ async def test_a_bidder_timeout_shorter_than_the_deadline_applies(
 
 
 async def test_the_deadline_never_exceeds_the_webhook_budget(
-    http: OutboundHttp, bidder_server: BidderServer
+    http: LeanHttp, bidder_server: BidderServer
 ) -> None:
     pings = _pings(bidder_server, Behaviour(hang=True))
     _, duration_ms = await run_pings(http, pings, deadline_ms=10_000, clock=utcnow)

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from callcenter.app import create_app
+from callcenter.app import close_outbound_clients, create_app
 from callcenter.models.accounts import Role
 from callcenter.settings import Settings
 from tests.factories import LoggedIn, create_user, logged_in_client
@@ -188,7 +188,7 @@ async def test_private_endpoint_is_refused_unless_the_installation_allows_it(
                 "/api/rtb/bidders", json={"name": "Private", "endpoint_url": url}
             )
             assert _fields(response) == ["endpoint_url"], url
-    await strict.state.http.close()
+    await close_outbound_clients(strict)
 
 
 async def test_reporting_user_can_read_but_not_change_bidders(app, session, owner: LoggedIn) -> None:  # type: ignore[no-untyped-def]

@@ -1,9 +1,11 @@
-"""The process's outbound HTTP client, shared by everything that calls out: bidder pings, pixels, webhooks.
+"""The process's outbound HTTP client for pixels and webhooks (the outbox), and the contract of every client.
+
+Bidder pings use ``lean_http.py`` instead: the same contract (``HttpClient``, the errors, ``HttpResponse``)
+at a fraction of the CPU per request, which an auction's burst of pings needs; it follows no redirects.
 
 Rules:
-- One pooled client per process, sized for fan-out: an auction pings every bidder of a call at once and
-  many calls run auctions together, so up to ``max_connections`` (2,048 by default) connections are open
-  at a time, with no per-host limit (a bidder taking many concurrent calls is the normal case).
+- One pooled client per process, sized for fan-out: up to ``max_connections`` (2,048 by default)
+  connections are open at a time, with no per-host limit.
 - Every request has an explicit total deadline (``timeout_s``: name resolution, connection, sending,
   waiting and reading together); nothing ever waits unbounded. Going past it is :class:`Timeout`.
 - A response body is read up to ``max_body_bytes`` (64 KiB by default, decompressed size): beyond that
@@ -16,7 +18,7 @@ Rules:
   checks, so a redirect can never lead into a private range. Without it, a 3xx is returned as it is.
 - No cookies are kept: one party's cookies never reach another.
 - aiohttp rather than httpx: in the same fan-out benchmark its overhead and CPU per request were lower
-  (``bench/rtb_auction.py``, ``docs/performance.md``).
+  (``bench/rtb_auction.py``, ``docs/performance.md``); the lean client was lower still, hence the pings'.
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ class HttpResponse:
 
 
 class HttpClient(Protocol):
-    """What callers need of the shared client (a benchmark plugs in an httpx one to compare)."""
+    """What callers need of an outbound client (``OutboundHttp``, ``lean_http.LeanHttp``; a benchmark
+    plugs in an httpx one to compare)."""
 
     async def request(
         self,

@@ -41,7 +41,8 @@ ASSIGNMENT = ASSIGNMENTS + "/{bidder_id}"
 
 
 def _http(request: Request) -> HttpClient:
-    http: HttpClient = request.app.state.http
+    """The client auctions ping bidders with, so that a test ping goes out as a real one does."""
+    http: HttpClient = request.app.state.pings
     return http
 
 

@@ -19,10 +19,18 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from callcenter.kit.templating import Encoder, json_encoder, raw_encoder, render, url_encoder
+from callcenter.kit.templating import (
+    Encoder,
+    has_tokens,
+    json_encoder,
+    raw_encoder,
+    render_encoded,
+    url_encoder,
+)
 from callcenter.routing import Caps
 
 TOKENS = (
@@ -152,32 +160,60 @@ def _money(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def token_values(facts: CallFacts, bidder: BidderConfig, now: datetime) -> dict[str, str]:
-    return {
+@lru_cache(maxsize=256)
+def _call_values(facts: CallFacts, now: datetime, encode: Encoder) -> dict[str, str]:
+    # The same for every bidder of an auction (rendered together, at one ``now``): encoded once for each
+    # place they land in.
+    values = {
         "requestId": str(facts.request_id),
         "callerId": facts.caller_id,
         "callerState": facts.caller_state or "",
         "callerZip": facts.caller_zip or "",
         "campaignId": str(facts.campaign_id or ""),
-        "minBid": _money(bidder.min_bid),
-        "maxBid": _money(bidder.max_bid),
-        "currency": bidder.currency,
         "timestamp": str(int(now.timestamp())),
         "isoTimestamp": now.astimezone(UTC).isoformat(timespec="milliseconds"),
         "callStartTime": facts.call_started_at.astimezone(UTC).isoformat(timespec="seconds"),
     }
+    return {name: encode(value) for name, value in values.items()}
+
+
+@lru_cache(maxsize=1024)
+def _bidder_values(
+    min_bid: Decimal, max_bid: Decimal | None, currency: str, encode: Encoder
+) -> dict[str, str]:
+    return {
+        "minBid": encode(_money(min_bid)),
+        "maxBid": encode(_money(max_bid)),
+        "currency": encode(currency),
+    }
+
+
+def token_values(
+    facts: CallFacts, bidder: BidderConfig, now: datetime, encode: Encoder = raw_encoder
+) -> dict[str, str]:
+    """Every token's value for ``bidder``'s ping about the call, encoded with ``encode``."""
+    return {
+        **_call_values(facts, now, encode),
+        **_bidder_values(bidder.min_bid, bidder.max_bid, bidder.currency, encode),
+    }
+
+
+def _render(template: str, facts: CallFacts, bidder: BidderConfig, now: datetime, encode: Encoder) -> str:
+    values = token_values(facts, bidder, now, encode) if has_tokens(template) else {}
+    return render_encoded(template, values)
 
 
 def render_request(bidder: BidderConfig, facts: CallFacts, now: datetime) -> BidRequest:
     """The request a ping sends to ``bidder`` about the call described by ``facts``, at ``now``."""
-    values = token_values(facts, bidder, now)
     method = bidder.method.upper()
-    url = render(bidder.endpoint_url, values, encode=url_encoder)
-    headers = {name: render(value, values) for name, value in bidder.headers.items()}
+    url = _render(bidder.endpoint_url, facts, bidder, now, url_encoder)
+    headers = {
+        name: _render(value, facts, bidder, now, raw_encoder) for name, value in bidder.headers.items()
+    }
     if method == "GET":
         return BidRequest(method, url, headers, None)
     template = bidder.request_template or default_template(bidder.content_type)
-    body = render(template, values, encode=body_encoder(bidder.content_type))
+    body = _render(template, facts, bidder, now, body_encoder(bidder.content_type))
     if not any(name.lower() == "content-type" for name in headers):
         headers["Content-Type"] = bidder.content_type
     return BidRequest(method, url, headers, body)
