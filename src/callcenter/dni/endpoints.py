@@ -1,7 +1,9 @@
 """HTTP routes of the dni domain.
 
-``router`` (under ``/api``): ``/api/tracking-tags`` (CRUD), ``/api/pools/{id}/health`` and the public
-``/api/dni/track``. ``script_router``: ``GET /js/t.js``, outside ``/api`` so that the snippet stays short.
+``router`` (under ``/api``): ``/api/tracking-tags`` (CRUD) and ``/api/pools/{id}/health``.
+``tracking_router``: the public ``/api/dni/track``, a router of its own so that the app can match it
+before the ~150 API routes (it runs while a landing page renders). ``script_router``: ``GET /js/t.js``,
+outside ``/api`` so that the snippet stays short.
 
 ``/api/dni/track`` is called by t.js from any landing page's origin: it answers with
 ``Access-Control-Allow-Origin: *`` (errors too, so the browser console shows why) and accepts its JSON
@@ -28,7 +30,7 @@ from callcenter.dni.schemas import (
     TrackRequest,
     TrackResponse,
 )
-from callcenter.kit.db import DbSession
+from callcenter.kit.db import Database, DbSession
 from callcenter.kit.errors import AppError
 from callcenter.kit.listing import SortOrder, sorting
 from callcenter.kit.pagination import Page, Pagination
@@ -38,6 +40,7 @@ from callcenter.models.dni import TrackingTag
 from callcenter.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["dni"])
+tracking_router = APIRouter(prefix="/api", tags=["dni"])
 script_router = APIRouter(tags=["dni"])
 
 TAG = "/tracking-tags/{tag_id}"
@@ -123,7 +126,7 @@ def _track_request(body: bytes) -> TrackRequest:
         ) from None
 
 
-@router.post(
+@tracking_router.post(
     "/dni/track",
     response_model=TrackResponse,
     openapi_extra={
@@ -133,30 +136,35 @@ def _track_request(body: bytes) -> TrackRequest:
         }
     },
 )
-async def track(request: Request, response: Response, session: DbSession) -> TrackResponse:
+async def track(request: Request) -> Response:
     """Public (no login), called by t.js: the number this visitor sees, leased from the tag's pool."""
-    # Live state and settings come straight from the app rather than through the (synchronous) typed
-    # dependencies, which FastAPI runs in a worker thread: two thread hand-offs on the landing page's
-    # critical path.
+    # Lean on purpose, as it runs while a landing page renders: live state and settings come straight
+    # from the app rather than through the (synchronous) typed dependencies, which FastAPI runs in a
+    # worker thread; the transaction is the endpoint's own (committed before the answer is sent), and
+    # the answer is serialised once, here, rather than validated again against the response model.
     live: LiveState = request.app.state.live
     settings: Settings = request.app.state.settings
-    response.headers.update(CORS)
+    database: Database = request.app.state.database
     try:
-        return await tracking.track(
-            session,
-            live,
-            _track_request(await request.body()),
-            ip=request.client.host if request.client else "unknown",
-            user_agent=request.headers.get("user-agent"),
-            rate_per_minute=settings.dni_track_rate_per_minute,
-            now=utcnow(),
-        )
+        data = _track_request(await request.body())
+        async with database.sessionmaker() as session:
+            answer = await tracking.track(
+                session,
+                live,
+                data,
+                ip=request.client.host if request.client else "unknown",
+                user_agent=request.headers.get("user-agent"),
+                rate_per_minute=settings.dni_track_rate_per_minute,
+                now=utcnow(),
+            )
+            await session.commit()
     except AppError as exc:
         exc.headers = {**(exc.headers or {}), **CORS}
         raise
+    return Response(answer.model_dump_json(), media_type="application/json", headers=CORS)
 
 
-@router.options("/dni/track", include_in_schema=False)
+@tracking_router.options("/dni/track", include_in_schema=False)
 async def track_preflight() -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT, headers=PREFLIGHT)
 

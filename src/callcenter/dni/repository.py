@@ -18,16 +18,18 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     CursorResult,
-    Select,
+    Table,
     and_,
+    bindparam,
     case,
     exists,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -39,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.dni.schemas import TagFilters
 from callcenter.kit.pagination import PageParams
+from callcenter.kit.prepared import Prepared
 from callcenter.kit.repository import Tenant, TenantRepository
 from callcenter.models.base import UTCDateTime
 from callcenter.models.buyers import PartyStatus
@@ -125,29 +128,120 @@ async def publisher_named(session: AsyncSession, account_id: uuid.UUID, value: s
     return found
 
 
-def _latest(statement: Select[Any]) -> Select[Any]:
-    return statement.order_by(VisitorSession.leased_at.desc()).limit(1).with_for_update()
+# The visitor's session as the tracking path reads and writes it: plain values, not an ORM object (the
+# page view is on the landing page's critical path; see kit/prepared.py for what that saves).
+_SESSIONS = cast(Table, VisitorSession.__table__)
+_VISIT = _SESSIONS.c
+_VISIT_FIELDS = (
+    "id", "account_id", "tag_id", "pool_id", "number_id", "number", "visitor_id", "publisher_id",
+    "leased_at", "expires_at", "last_seen_at", "renewals", "overflow", "ambiguous", "landing_url",
+    "page_url", "referrer", "ip", "user_agent", "utm_source", "utm_medium", "utm_campaign", "utm_term",
+    "utm_content", "gclid", "params",
+)  # fmt: skip
+# What a page view may change on an existing session.
+_VISIT_CHANGES = (
+    "number_id", "number", "publisher_id", "leased_at", "expires_at", "last_seen_at", "renewals",
+    "overflow", "ambiguous", "page_url", "utm_source", "utm_medium", "utm_campaign", "utm_term",
+    "utm_content", "gclid", "params",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class SessionRow:
+    """One ``visitor_sessions`` row; ``stored`` is False until it has been inserted."""
+
+    id: uuid.UUID
+    account_id: uuid.UUID
+    tag_id: uuid.UUID | None
+    pool_id: uuid.UUID | None
+    number_id: uuid.UUID | None
+    number: str | None
+    visitor_id: str
+    publisher_id: uuid.UUID | None
+    leased_at: datetime
+    expires_at: datetime
+    last_seen_at: datetime
+    renewals: int
+    overflow: bool
+    ambiguous: bool
+    landing_url: str
+    page_url: str
+    referrer: str
+    ip: str | None
+    user_agent: str | None
+    utm_source: str | None
+    utm_medium: str | None
+    utm_campaign: str | None
+    utm_term: str | None
+    utm_content: str | None
+    gclid: str | None
+    params: dict[str, Any]
+    stored: bool = False
+
+
+def _latest_visit(by: Any) -> Prepared:
+    """The visitor's latest session by ``by`` (pool or tag), locked: two page views of one visitor queue
+    here."""
+    return Prepared(
+        select(*(_VISIT[name] for name in _VISIT_FIELDS))
+        .where(by == bindparam("key", type_=by.type), _VISIT.visitor_id == bindparam("visitor_id"))
+        .order_by(_VISIT.leased_at.desc())
+        .limit(1)
+        .with_for_update()
+    )
+
+
+_LATEST_POOL_VISIT = _latest_visit(_VISIT.pool_id)
+_LATEST_TAG_VISIT = _latest_visit(_VISIT.tag_id)
+_INSERT_VISIT = Prepared(
+    insert(_SESSIONS).values(
+        {
+            **{_VISIT[name]: bindparam(name, type_=_VISIT[name].type) for name in _VISIT_FIELDS},
+            _VISIT.created_at: bindparam("now", type_=_VISIT.created_at.type),
+            _VISIT.updated_at: bindparam("now", type_=_VISIT.updated_at.type),
+        }
+    )
+)
+# Parameters of an UPDATE may not be named after the columns it sets.
+_UPDATE_VISIT = Prepared(
+    update(_SESSIONS)
+    .where(_VISIT.id == bindparam("v_id", type_=_VISIT.id.type))
+    .values(
+        {
+            **{_VISIT[name]: bindparam(f"v_{name}", type_=_VISIT[name].type) for name in _VISIT_CHANGES},
+            _VISIT.updated_at: bindparam("v_now", type_=_VISIT.updated_at.type),
+        }
+    )
+)
+
+
+async def _latest(
+    session: AsyncSession, statement: Prepared, key: uuid.UUID, visitor_id: str
+) -> SessionRow | None:
+    row = await statement.row(session, key=key, visitor_id=visitor_id)
+    return SessionRow(**dict(zip(_VISIT_FIELDS, row, strict=True)), stored=True) if row is not None else None
 
 
 async def latest_pool_session(
     session: AsyncSession, pool_id: uuid.UUID, visitor_id: str
-) -> VisitorSession | None:
-    """The visitor's latest session on the pool, locked: two page views of one visitor queue here."""
-    statement = select(VisitorSession).where(
-        VisitorSession.pool_id == pool_id, VisitorSession.visitor_id == visitor_id
-    )
-    found: VisitorSession | None = (await session.scalars(_latest(statement))).one_or_none()
-    return found
+) -> SessionRow | None:
+    """The visitor's latest session on the pool (through any of its tags), locked."""
+    return await _latest(session, _LATEST_POOL_VISIT, pool_id, visitor_id)
 
 
-async def latest_tag_session(
-    session: AsyncSession, tag_id: uuid.UUID, visitor_id: str
-) -> VisitorSession | None:
-    statement = select(VisitorSession).where(
-        VisitorSession.tag_id == tag_id, VisitorSession.visitor_id == visitor_id
-    )
-    found: VisitorSession | None = (await session.scalars(_latest(statement))).one_or_none()
-    return found
+async def latest_tag_session(session: AsyncSession, tag_id: uuid.UUID, visitor_id: str) -> SessionRow | None:
+    """The visitor's latest session through a static tag, locked."""
+    return await _latest(session, _LATEST_TAG_VISIT, tag_id, visitor_id)
+
+
+async def save_session(session: AsyncSession, row: SessionRow, *, now: datetime) -> None:
+    """Inserts a new session or writes a page view's changes to a stored one."""
+    if row.stored:
+        changes = {f"v_{name}": getattr(row, name) for name in _VISIT_CHANGES}
+        await _UPDATE_VISIT.execute(session, v_id=row.id, v_now=now, **changes)
+    else:
+        await _INSERT_VISIT.execute(session, now=now, **{name: getattr(row, name) for name in _VISIT_FIELDS})
+        row.stored = True
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -172,7 +266,7 @@ async def add_missing_leases(session: AsyncSession, pool: NumberPool) -> None:
     await session.execute(statement)
 
 
-def _in_pool(pool_id: uuid.UUID) -> ColumnElement[bool]:
+def _in_pool(pool_id: uuid.UUID | ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
     # A lease row counts only while its number is still in the pool: numbers move between pools.
     return and_(
         PoolNumberLease.pool_id == pool_id,
@@ -207,15 +301,9 @@ class LeasedNumber:
     number: str
 
 
-async def lease_free_number(
-    session: AsyncSession, pool_id: uuid.UUID, *, session_id: uuid.UUID, now: datetime, until: datetime
-) -> LeasedNumber | None:
-    """Leases the free number of the pool held least recently, until ``until``; None if none is free.
-
-    One statement (a round trip counts on the landing page): the subquery picks and, on PostgreSQL,
-    locks the number (``SKIP LOCKED``: concurrent visitors each take a different one instead of
-    queueing); the UPDATE's own condition re-checks that it is free.
-    """
+def _lease_free_statement() -> Prepared:
+    pool_id = bindparam("p_pool_id", type_=PoolNumberLease.pool_id.type)
+    now = bindparam("p_now", type_=PoolNumberLease.busy_until.type)
     free = PoolNumberLease.busy_until <= now
     candidate = (
         select(PoolNumberLease.number_id)
@@ -232,14 +320,31 @@ async def lease_free_number(
         .correlate(PoolNumberLease)
         .scalar_subquery()
     )
-    statement = (
+    return Prepared(
         update(PoolNumberLease)
         .where(PoolNumberLease.pool_id == pool_id, PoolNumberLease.number_id == candidate, free)
-        .values(last_leased_at=now, busy_until=until, session_id=session_id)
+        .values(
+            last_leased_at=now,
+            busy_until=bindparam("p_until", type_=PoolNumberLease.busy_until.type),
+            session_id=bindparam("p_session_id", type_=PoolNumberLease.number_id.type),
+        )
         .returning(PoolNumberLease.number_id, number)
-        .execution_options(synchronize_session=False)
     )
-    row = (await session.execute(statement)).one_or_none()
+
+
+_LEASE_FREE = _lease_free_statement()
+
+
+async def lease_free_number(
+    session: AsyncSession, pool_id: uuid.UUID, *, session_id: uuid.UUID, now: datetime, until: datetime
+) -> LeasedNumber | None:
+    """Leases the free number of the pool held least recently, until ``until``; None if none is free.
+
+    One statement (a round trip counts on the landing page): the subquery picks and, on PostgreSQL,
+    locks the number (``SKIP LOCKED``: concurrent visitors each take a different one instead of
+    queueing); the UPDATE's own condition re-checks that it is free.
+    """
+    row = await _LEASE_FREE.row(session, p_pool_id=pool_id, p_session_id=session_id, p_now=now, p_until=until)
     return LeasedNumber(*row) if row is not None else None
 
 
@@ -299,20 +404,29 @@ async def reuse_oldest_lease(
     return number
 
 
+def _extend_lease_statement() -> Prepared:
+    until = bindparam("p_until", type_=PoolNumberLease.busy_until.type)
+    return Prepared(
+        update(PoolNumberLease)
+        .where(
+            PoolNumberLease.pool_id == bindparam("p_pool_id", type_=PoolNumberLease.pool_id.type),
+            PoolNumberLease.number_id == bindparam("p_number_id", type_=PoolNumberLease.number_id.type),
+        )
+        .values(
+            busy_until=case((PoolNumberLease.busy_until < until, until), else_=PoolNumberLease.busy_until),
+            last_leased_at=bindparam("p_now", type_=PoolNumberLease.last_leased_at.type),
+        )
+    )
+
+
+_EXTEND_LEASE = _extend_lease_statement()
+
+
 async def extend_lease(
     session: AsyncSession, pool_id: uuid.UUID, number_id: uuid.UUID, *, now: datetime, until: datetime
 ) -> None:
     """A renewal: the number stays busy until at least ``until`` and counts as held just now."""
-    statement = (
-        update(PoolNumberLease)
-        .where(PoolNumberLease.pool_id == pool_id, PoolNumberLease.number_id == number_id)
-        .values(
-            busy_until=case((PoolNumberLease.busy_until < until, until), else_=PoolNumberLease.busy_until),
-            last_leased_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    await session.execute(statement)
+    await _EXTEND_LEASE.execute(session, p_pool_id=pool_id, p_number_id=number_id, p_now=now, p_until=until)
 
 
 # ---- attribution --------------------------------------------------------------------------------------

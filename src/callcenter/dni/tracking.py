@@ -35,12 +35,12 @@ import phonenumbers
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.dni import repository
-from callcenter.dni.repository import LeasedNumber, TagTarget
+from callcenter.dni.repository import LeasedNumber, SessionRow, TagTarget
 from callcenter.dni.schemas import TrackRequest, TrackResponse
 from callcenter.dni.tag_cache import TagCache, generation
 from callcenter.kit.errors import AppError, TooManyRequests
 from callcenter.live import LiveState
-from callcenter.models.dni import NumberFormat, PoolOverflow, TrackingTag, VisitorSession
+from callcenter.models.dni import NumberFormat, PoolOverflow, TrackingTag
 from callcenter.models.numbers import NumberPool, OverflowPolicy, PhoneNumber
 
 UTM_COLUMNS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "gclid")
@@ -119,15 +119,15 @@ async def track(
     target = await _tag(session, data.tag)
     visit = Visit(data, data.visitor_id or uuid.uuid4().hex, ip[:64], (user_agent or "")[:300] or None, now)
     credit = await _publisher(session, target.tag, visit)
-    # Rows are written by the one flush below (each flush is a round trip on the visitor's wait).
-    with session.no_autoflush:
-        if target.pool is not None:
-            row = await _pool_session(session, target, visit, credit)
-            renew_seconds = max(10, min(target.pool.lease_seconds // 2, 300))
-        else:
-            row = await _static_session(session, target, visit, credit)
-            renew_seconds = 0
-    await session.flush()
+    if target.pool is not None:
+        row = await _pool_session(session, target, visit, credit)
+        renew_seconds = max(10, min(target.pool.lease_seconds // 2, 300))
+    else:
+        row = await _static_session(session, target, visit, credit)
+        renew_seconds = 0
+    await repository.save_session(session, row, now=now)
+    if session.new:
+        await session.flush()  # an overflow record, after the session it names
     return TrackResponse(
         number_e164=row.number,
         number_formatted=format_number(row.number, target.tag.number_format) if row.number else None,
@@ -193,7 +193,7 @@ async def _publisher(session: AsyncSession, tag: TrackingTag, visit: Visit) -> C
     return Credit(tag.publisher_id, named=False)
 
 
-def _touch(row: VisitorSession, visit: Visit, credit: Credit) -> None:
+def _touch(row: SessionRow, visit: Visit, credit: Credit) -> None:
     """Records a page view on the session (see the last-touch rule in the module's docstring)."""
     row.page_url = visit.request.page_url
     row.last_seen_at = visit.now
@@ -209,13 +209,15 @@ def _touch(row: VisitorSession, visit: Visit, credit: Credit) -> None:
 
 
 def _new_session(
-    target: TagTarget, visit: Visit, credit: Credit, *, previous: VisitorSession | None
-) -> VisitorSession:
-    row = VisitorSession(
+    target: TagTarget, visit: Visit, credit: Credit, *, previous: SessionRow | None
+) -> SessionRow:
+    row = SessionRow(
         id=uuid.uuid4(),
         account_id=target.tag.account_id,
         tag_id=target.tag.id,
         pool_id=target.pool.id if target.pool else None,
+        number_id=None,
+        number=None,
         visitor_id=visit.visitor_id,
         leased_at=visit.now,
         expires_at=visit.now,
@@ -224,9 +226,16 @@ def _new_session(
         overflow=False,
         ambiguous=False,
         landing_url=visit.request.page_url,
+        page_url=visit.request.page_url,
         referrer=visit.request.referrer,
         ip=visit.ip,
         user_agent=visit.user_agent,
+        utm_source=None,
+        utm_medium=None,
+        utm_campaign=None,
+        utm_term=None,
+        utm_content=None,
+        gclid=None,
         params={},
         publisher_id=None,
     )
@@ -239,13 +248,13 @@ def _new_session(
     return row
 
 
-def _show(row: VisitorSession, number: PhoneNumber | LeasedNumber) -> None:
+def _show(row: SessionRow, number: PhoneNumber | LeasedNumber) -> None:
     row.number_id, row.number = number.id, number.number
 
 
 async def _static_session(
     session: AsyncSession, target: TagTarget, visit: Visit, credit: Credit
-) -> VisitorSession:
+) -> SessionRow:
     latest = (
         await repository.latest_tag_session(session, target.tag.id, visit.visitor_id)
         if visit.returning
@@ -257,20 +266,19 @@ async def _static_session(
         _touch(row, visit, credit)
     else:
         row = _new_session(target, visit, credit, previous=latest)
-        session.add(row)
     row.expires_at = visit.now + STATIC_SESSION
     if target.static_number is not None:
         _show(row, target.static_number)
     return row
 
 
-def _lease_end(pool: NumberPool, row: VisitorSession, now: datetime) -> datetime:
+def _lease_end(pool: NumberPool, row: SessionRow, now: datetime) -> datetime:
     return min(
         now + timedelta(seconds=pool.lease_seconds), row.leased_at + timedelta(seconds=pool.max_lease_seconds)
     )
 
 
-async def _lease_free(session: AsyncSession, pool: NumberPool, row: VisitorSession, now: datetime) -> bool:
+async def _lease_free(session: AsyncSession, pool: NumberPool, row: SessionRow, now: datetime) -> bool:
     """Gives ``row`` the least recently leased free number of the pool; False when none is free.
 
     The pool's numbers get their lease rows first, unless that was done a moment ago; then, before the
@@ -296,9 +304,7 @@ async def _sync(session: AsyncSession, pool: NumberPool) -> None:
     _synced_at[pool.id] = time.monotonic()
 
 
-async def _pool_session(
-    session: AsyncSession, target: TagTarget, visit: Visit, credit: Credit
-) -> VisitorSession:
+async def _pool_session(session: AsyncSession, target: TagTarget, visit: Visit, credit: Credit) -> SessionRow:
     pool = target.pool
     assert pool is not None
     now = visit.now
@@ -312,7 +318,6 @@ async def _pool_session(
         return latest
 
     row = _new_session(target, visit, credit, previous=latest)
-    session.add(row)
     returning = (
         latest is not None
         and latest.number_id is not None
@@ -335,7 +340,7 @@ async def _pool_session(
     return row
 
 
-async def _renew(session: AsyncSession, pool: NumberPool, row: VisitorSession, now: datetime) -> None:
+async def _renew(session: AsyncSession, pool: NumberPool, row: SessionRow, now: datetime) -> None:
     row.renewals += 1
     if row.number_id is None and row.overflow:
         # Shown the default number: the visitor gets a real one, a fresh lease, as soon as one is free.
@@ -349,7 +354,7 @@ async def _renew(session: AsyncSession, pool: NumberPool, row: VisitorSession, n
         await repository.extend_lease(session, pool.id, row.number_id, now=now, until=row.expires_at)
 
 
-async def _overflow(session: AsyncSession, pool: NumberPool, row: VisitorSession, now: datetime) -> None:
+async def _overflow(session: AsyncSession, pool: NumberPool, row: SessionRow, now: datetime) -> None:
     row.overflow = True
     row.expires_at = _lease_end(pool, row, now)
     session.add(
