@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.kit.prepared import Prepared
 from callcenter.kit.repository import TenantRepository
 from callcenter.models.calls import Call, CallAttempt, CallEvent
 from callcenter.models.campaigns import Campaign
@@ -54,9 +55,15 @@ async def find_number(
     return None if row is None else (row[0], row[1], row[2])
 
 
+_CALL_ID_FOR_SID = Prepared(
+    select(Call.id).where(Call.call_sid == bindparam("call_sid", type_=Call.call_sid.type))
+)
+
+
 async def call_id_for_sid(session: AsyncSession, call_sid: str) -> uuid.UUID | None:
     """Whether the CallSid is recorded already: one indexed lookup, no row loaded."""
-    return await session.scalar(select(Call.id).where(Call.call_sid == call_sid))
+    row = await _CALL_ID_FOR_SID.row(session, call_sid=call_sid)
+    return row[0] if row is not None else None
 
 
 async def find_call_by_sid(session: AsyncSession, call_sid: str, *, for_update: bool = False) -> Call | None:

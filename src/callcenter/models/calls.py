@@ -155,3 +155,8 @@ class CallEvent(IdMixin, TenantMixin, Base):
     reason: Mapped[str | None] = mapped_column(String(60))
     detail: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     latency_ms: Mapped[float | None]
+
+
+# The rows a call's webhooks add (written by prepared INSERTs, kit/prepared.insert_added): each sets its
+# foreign keys as plain columns.
+CALL_RECORD_MODELS = (Call, CallAttempt, CallEvent)

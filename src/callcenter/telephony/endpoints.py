@@ -27,7 +27,9 @@ from callcenter.calls.inbound import Engine, InboundCall, handle_inbound
 from callcenter.calls.resilience import DeferredCall, DeferredCalls, FallbackCache
 from callcenter.kit.db import Database
 from callcenter.kit.errors import AppError, Forbidden
+from callcenter.kit.prepared import insert_added
 from callcenter.models.base import utcnow
+from callcenter.models.calls import CALL_RECORD_MODELS
 from callcenter.settings import Settings
 from callcenter.telephony.instructions import (
     UNAVAILABLE_MESSAGE,
@@ -84,7 +86,11 @@ async def _in_transaction(request: Request, work: Callable[[AsyncSession], Await
 
     async def once() -> T:
         async with database.sessionmaker() as session, session.begin():
-            return await work(session)
+            result = await work(session)
+            # The call record, attempts and journey events added by the work go out as prepared
+            # INSERTs rather than through the ORM's flush: a third of the voice webhook's CPU before.
+            await insert_added(session, CALL_RECORD_MODELS)
+            return result
 
     for attempt in (1, 2):
         try:
