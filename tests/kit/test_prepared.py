@@ -154,3 +154,41 @@ async def test_pending_call_rows_are_written_with_their_defaults_parents_first(s
     attempt = await session.scalar(select(CallAttempt).where(CallAttempt.call_id == call.id))
     assert attempt is not None and attempt.revenue == Decimal("20") and attempt.id is not None
     assert not session.new
+
+
+async def _calls_with_sid(engine: AsyncEngine, sid: str) -> int:
+    async with AsyncSession(engine) as check:
+        return len((await check.scalars(select(Call.id).where(Call.call_sid == sid))).all())
+
+
+async def test_call_rows_written_alone_or_with_other_work_land_only_with_their_transaction(
+    engine: AsyncEngine,
+) -> None:
+    """Outside the tests' outer transaction. Alone (a new call's usual case) the rows are one statement,
+    committed; with other work pending they are part of the transaction and a rollback takes them back."""
+    async with AsyncSession(engine) as setup:
+        account = await accounts.create_account(setup, name="Atomic")
+        campaign = await create_campaign(setup, account_id=account.id)
+        account_id, campaign_id = account.id, campaign.id
+        await setup.commit()
+    sid_alone, sid_with_other = f"CA{uuid.uuid4().hex}", f"CA{uuid.uuid4().hex}"
+    try:
+        async with AsyncSession(engine) as session:
+            assert await CALL_BY_SID.row(session, sid=sid_alone) is None
+            session.add(_call(account_id, campaign_id, sid_alone, _now()))
+            await insert_added(session, CALL_RECORD_MODELS)
+            await session.commit()
+        assert await _calls_with_sid(engine, sid_alone) == 1
+
+        async with AsyncSession(engine) as session:
+            session.add(_call(account_id, campaign_id, sid_with_other, _now()))
+            session.add(Account(name="Added in the same transaction"))
+            await insert_added(session, CALL_RECORD_MODELS)
+            await session.flush()
+            await session.rollback()
+        assert await _calls_with_sid(engine, sid_with_other) == 0
+    finally:
+        async with AsyncSession(engine) as cleanup:
+            await cleanup.execute(delete(Call).where(Call.account_id == account_id))
+            await cleanup.execute(delete(Account).where(Account.id == account_id))
+            await cleanup.commit()

@@ -55,8 +55,10 @@ async def find_number(
     return None if row is None else (row[0], row[1], row[2])
 
 
+# A plain read: it need not open the transaction (kit/prepared.py), so that a new call whose only write
+# is its one INSERT needs no BEGIN and COMMIT round trips.
 _CALL_ID_FOR_SID = Prepared(
-    select(Call.id).where(Call.call_sid == bindparam("call_sid", type_=Call.call_sid.type))
+    select(Call.id).where(Call.call_sid == bindparam("call_sid", type_=Call.call_sid.type)), begins=False
 )
 
 

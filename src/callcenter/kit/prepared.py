@@ -106,10 +106,11 @@ _SESSION_KEY = "callcenter.prepared.connection"
 _PG: Dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
 
 
-async def _asyncpg_connection(session: AsyncSession) -> tuple[Any, Dialect] | None:
-    """The asyncpg connection of the session's transaction (its transaction begun), with the dialect;
-    None on other drivers. Kept in ``session.info`` for the rest of the transaction: asking the session
-    for it costs ~100 us, every statement."""
+async def _asyncpg_connection(session: AsyncSession, *, begin: bool = True) -> tuple[Any, Dialect] | None:
+    """The asyncpg connection of the session's transaction, with the dialect; None on other drivers.
+    Kept in ``session.info`` for the rest of the transaction: asking the session for it costs ~100 us,
+    every statement. ``begin``: begin the transaction if it is not yet (else the statement runs on its
+    own, committed at once, and the transaction begins with the session's next statement)."""
     dialect = session.get_bind().dialect
     if dialect.driver != "asyncpg":
         return None
@@ -123,7 +124,7 @@ async def _asyncpg_connection(session: AsyncSession) -> tuple[Any, Dialect] | No
         session.info[_SESSION_KEY] = (session.sync_session.get_transaction(), adapted)
     # The adapter begins its transaction lazily, on its first statement; begin it here so that the
     # statement is part of the session's transaction, not autocommitted on its own.
-    if adapted._transaction is None and adapted.isolation_level != "autocommit":
+    if begin and adapted._transaction is None and adapted.isolation_level != "autocommit":
         await adapted._start_transaction()
     return adapted._connection, dialect
 
@@ -131,15 +132,22 @@ async def _asyncpg_connection(session: AsyncSession) -> tuple[Any, Dialect] | No
 class Prepared:
     """One statement of a hot path; see the module docstring."""
 
-    def __init__(self, statement: Executable) -> None:
+    def __init__(self, statement: Executable, *, begins: bool = True) -> None:
+        """``begins=False`` lets a plain read (no ``FOR UPDATE``) that comes before any other statement
+        run without opening the transaction: at READ COMMITTED each statement sees the latest committed
+        rows anyway, and a request that then writes with one statement needs no BEGIN and COMMIT round
+        trips at all (see :func:`insert_added`)."""
         self.statement = statement
+        self.begins = begins
         # Compiled once now, so that a statement this cannot run fails at import, on any database; then
         # once per engine's dialect, which knows its server.
         _compile(statement, _PG)
         self._compiled: dict[Dialect, _Compiled] = {}
 
-    async def _driver(self, session: AsyncSession) -> tuple[Any, _Compiled] | None:
-        found = await _asyncpg_connection(session)
+    async def _driver(
+        self, session: AsyncSession, *, begin: bool | None = None
+    ) -> tuple[Any, _Compiled] | None:
+        found = await _asyncpg_connection(session, begin=self.begins if begin is None else begin)
         if found is None:
             return None
         connection, dialect = found
@@ -165,21 +173,14 @@ class Prepared:
         found = await self.rows(session, **params)
         return found[0] if found else None
 
-    async def execute_many(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Runs the statement once per parameter set (one round trip on PostgreSQL)."""
-        driver = await self._driver(session)
-        if driver is None:
-            await session.execute(self.statement, list(rows))
-            return
-        connection, compiled = driver
-        try:
-            await connection.executemany(compiled.sql, [compiled.arguments(row) for row in rows])
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
-            raise _translated(error, compiled.sql) from error
-
     async def execute(self, session: AsyncSession, **params: Any) -> int:
         """Runs a statement that returns no rows; the number of rows it changed."""
-        driver = await self._driver(session)
+        return await self._execute(session, params)
+
+    async def _execute(
+        self, session: AsyncSession, params: Mapping[str, Any], *, begin: bool | None = None
+    ) -> int:
+        driver = await self._driver(session, begin=begin)
         if driver is None:
             result = await session.execute(self.statement, params)
             return int(getattr(result, "rowcount", -1))
@@ -194,7 +195,9 @@ class Prepared:
 
 # ---- new ORM rows, written without the unit of work ------------------------------------------------
 
-_INSERTS: dict[tuple[Table, frozenset[str]], Prepared] = {}
+# One group of rows: a table, the columns given (sorted) and how many rows.
+_Group = tuple[Table, tuple[str, ...], int]
+_INSERTS: dict[tuple[_Group, ...], Prepared] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,44 +243,70 @@ def _table_order(metadata: MetaData) -> dict[Table, int]:
     return {table: i for i, table in enumerate(metadata.sorted_tables)}
 
 
-def _insert_of(table: Table, columns: frozenset[str]) -> Prepared:
-    found = _INSERTS.get((table, columns))
+def _values(table: Table, group: int, columns: tuple[str, ...], rows: int) -> list[dict[Any, Any]]:
+    return [
+        {table.c[name]: bindparam(f"g{group}r{row}_{name}", type_=table.c[name].type) for name in columns}
+        for row in range(rows)
+    ]
+
+
+def _insert_of(shape: tuple[_Group, ...]) -> Prepared:
+    """One statement for every group: all but the last as data-modifying CTEs (``WITH w0 AS (INSERT
+    ...)``) of the last group's INSERT. PostgreSQL checks the foreign keys at the end of the statement,
+    so children may come with their parent."""
+    found = _INSERTS.get(shape)
     if found is None:
-        found = _INSERTS[(table, columns)] = Prepared(
-            insert(table).values(
-                {table.c[name]: bindparam(f"v_{name}", type_=table.c[name].type) for name in sorted(columns)}
+        *ctes, (table, columns, rows) = shape
+        statement = insert(table).values(_values(table, len(ctes), columns, rows))
+        if ctes:
+            statement = statement.add_cte(
+                *(
+                    insert(cte_table).values(_values(cte_table, i, cte_columns, cte_rows)).cte(f"w{i}")
+                    for i, (cte_table, cte_columns, cte_rows) in enumerate(ctes)
+                )
             )
-        )
+        if len(_INSERTS) >= 256:  # shapes vary with the number of events; keep the common ones
+            _INSERTS.clear()
+        found = _INSERTS[shape] = Prepared(statement)
     return found
 
 
 async def insert_added(session: AsyncSession, models: tuple[type[Any], ...]) -> None:
-    """Writes the session's new (pending) objects of ``models`` with prepared INSERTs, parents first,
-    and takes them out of the session, so that its flush has only the rest to do. On databases other
+    """Writes the session's new (pending) objects of ``models`` with one prepared statement (one round
+    trip) and takes them out of the session, so that its flush has only the rest to do. When the
+    session has nothing else to write and no transaction open, that statement is the whole transaction,
+    without BEGIN and COMMIT round trips: so call this last, right before the commit. On databases other
     than PostgreSQL it does nothing and the flush writes them.
 
     Only for models whose foreign keys are set as plain columns (not through relationships, which the
     ORM fills in during its flush); the call record, its attempts and its journey events are such.
     """
-    if await _asyncpg_connection(session) is None:
+    if session.get_bind().dialect.driver != "asyncpg":
         return
     pending = [obj for obj in session.new if isinstance(obj, models)]
     if not pending:
         return
-    groups: dict[tuple[Table, frozenset[str]], list[dict[str, Any]]] = {}
+    groups: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
     written = []
     for obj in pending:
         values = _row_values(obj)
         if values is None:
             continue
         table = inspect(obj).mapper.local_table
-        groups.setdefault((table, frozenset(values)), []).append({f"v_{k}": v for k, v in values.items()})
+        groups.setdefault((table, tuple(sorted(values))), []).append(values)
         written.append(obj)
-    for table, columns in sorted(groups, key=lambda group: _table_order(group[0].metadata)[group[0]]):
-        statement, rows = _insert_of(table, columns), groups[(table, columns)]
-        if len(rows) == 1:
-            await statement.execute(session, **rows[0])
-        else:
-            await statement.execute_many(session, rows)
+    if not groups:
+        return
+    ordered = sorted(groups, key=lambda group: _table_order(group[0].metadata)[group[0]])
+    params = {
+        f"g{g}r{r}_{name}": value
+        for g, key in enumerate(ordered)
+        for r, values in enumerate(groups[key])
+        for name, value in values.items()
+    }
+    shape = tuple((table, columns, len(groups[(table, columns)])) for table, columns in ordered)
+    # With nothing else to write, the one statement is the whole transaction: no BEGIN, no COMMIT.
+    alone = len(written) == len(session.new) and not session.dirty and not session.deleted
+    await _insert_of(shape)._execute(session, params, begin=not alone)
     for obj in written:
         session.expunge(obj)
