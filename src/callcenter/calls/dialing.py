@@ -43,7 +43,7 @@ from callcenter.calls.snapshot import (
     target_key,
 )
 from callcenter.calls.urls import dial_action_url, recording_url
-from callcenter.live import CapScope, LiveState, Periods
+from callcenter.live import CapScope, LiveState, Periods, ScopeUsage
 from callcenter.models.calls import AttemptStatus, Call, CallAttempt
 from callcenter.routing import BidSnapshot, Outcome, RoutingDecision, RoutingStrategy, cap_periods, decide
 from callcenter.routing.plan import DEFAULT_CLOSED_MESSAGE, DialStep
@@ -166,15 +166,18 @@ async def dial_next(
     tried_bid_ids: frozenset[uuid.UUID] = frozenset(),
     prefer_target_id: uuid.UUID | None = None,
     rng: random.Random | None = None,
+    usage: dict[str, ScopeUsage] | None = None,
 ) -> VoiceReply:
-    """Decides, reserves and dials attempt number ``attempt``; or ends routing for the call."""
+    """Decides, reserves and dials attempt number ``attempt``; or ends routing for the call. ``usage``:
+    the campaign's cap usage if read already during this webhook (else it is read here)."""
     campaign = ctx.config.campaign
     # Bids first: the first one runs the auction, which may ask the webhook to run it before its
     # transaction (calls/extensions.py, NetworkFirst); nothing outside the session is changed yet.
     bids = await ctx.bids.bids(ctx.session, ctx, attempt=attempt) if campaign.rtb_enabled else ()
     started = time.perf_counter()
     periods = cap_periods(campaign.timezone, ctx.now)
-    usage = await load_usage(ctx.live, ctx.config, periods)
+    if usage is None:
+        usage = await load_usage(ctx.live, ctx.config, periods)
     strategy = RoutingStrategy(campaign.routing_strategy)
     cursor = await ctx.live.next_cursor(f"rr:{campaign.id}") if strategy is RoutingStrategy.ROUND_ROBIN else 0
     history = None

@@ -11,9 +11,11 @@ current step again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -47,12 +49,12 @@ from callcenter.calls.extensions import (
 from callcenter.calls.journey import EventType, Journey
 from callcenter.calls.resilience import FallbackCache, entry_for
 from callcenter.calls.route_cache import NumberRoute, RouteCache, generation
-from callcenter.calls.snapshot import RoutingConfig, load_routing_config
-from callcenter.live import LiveState
+from callcenter.calls.snapshot import RoutingConfig, load_routing_config, load_usage
+from callcenter.live import LiveState, ScopeUsage
 from callcenter.models.calls import AttemptStatus, Call, CallStatus
 from callcenter.models.campaigns import Campaign, CampaignStatus
 from callcenter.models.numbers import NumberPool, PhoneNumber
-from callcenter.routing import DuplicateAction, PreviousCall, check_duplicate
+from callcenter.routing import DuplicateAction, PreviousCall, cap_periods, check_duplicate
 from callcenter.telephony.instructions import UNKNOWN_NUMBER_MESSAGE, Hangup, VoiceReply, say_and_hang_up
 
 logger = logging.getLogger(__name__)
@@ -213,15 +215,17 @@ async def handle_inbound(
     now: datetime,
     pool_id: uuid.UUID | None = None,
 ) -> VoiceReply:
-    # Every read happens before the call row is added, so the whole call (record, journey, first
-    # attempt) is written by one flush at commit: each round trip to the database is caller latency.
+    # Each round trip is caller latency: the call's rows are written by one statement at the end
+    # (kit/prepared.insert_added), and the cap usage a direct dial needs is read from the live state
+    # while the database answers whether the CallSid is known (a read: wasted on a repeated webhook).
     started = time.perf_counter()
-    existing_id = await repository.call_id_for_sid(session, inbound.call_sid)
+    route = await _route(session, engine, inbound.called)
+    prefetch = _usage_prefetch(engine, route, now)
+    existing_id, usage = await asyncio.gather(repository.call_id_for_sid(session, inbound.call_sid), prefetch)
     if existing_id is not None:
         existing = await repository.find_call(session, existing_id)
         assert existing is not None  # found a moment ago in this same transaction
         return await current_reply(session, engine, existing)
-    route = await _route(session, engine, inbound.called)
     if route is None or (pool_id is not None and route.number.pool_id != pool_id):
         logger.warning(
             "call to an unknown number", extra={"to": inbound.called, "call_sid": inbound.call_sid}
@@ -294,7 +298,23 @@ async def handle_inbound(
         reply = await engine.flows.start(session, ctx)
         if reply is not None:
             return reply
-    return await dial_next(ctx, attempt=1, tried_target_ids=frozenset(), prefer_target_id=prefer)
+    return await dial_next(ctx, attempt=1, tried_target_ids=frozenset(), prefer_target_id=prefer, usage=usage)
+
+
+async def _no_usage() -> None:
+    return None
+
+
+def _usage_prefetch(
+    engine: Engine, route: NumberRoute | None, now: datetime
+) -> Awaitable[dict[str, ScopeUsage] | None]:
+    """The usage the first dial decision will need, when it comes straight after this webhook's reads:
+    not for a campaign that runs an IVR flow or an auction first (its decision comes later and reads
+    usage then)."""
+    campaign, config = (route.campaign, route.config) if route is not None else (None, None)
+    if campaign is None or config is None or uses_flow(campaign) or campaign.rtb_enabled:
+        return _no_usage()
+    return load_usage(engine.live, config, cap_periods(campaign.timezone, now))
 
 
 def apply_attribution(call: Call, attribution: CallAttribution) -> None:
