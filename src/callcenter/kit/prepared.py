@@ -11,7 +11,8 @@ and the asyncpg adapter adds ~110 us per statement to the ~35 us asyncpg itself 
   same values SQLAlchemy would send and return);
 - on any other database (SQLite) runs through the session like any statement.
 
-Either way it joins the session's transaction: the request still commits or rolls back as a whole.
+Either way it joins the session's transaction: the request still commits or rolls back as a whole (a
+plain read built with ``begins=False`` may run just before the transaction opens).
 Errors arrive as SQLAlchemy's (``IntegrityError`` for a constraint, ``DBAPIError`` otherwise), so
 callers handle them the same on both databases. Not supported (refused when compiled): expanding
 ``IN`` parameters; use ``= ANY(:list)`` on PostgreSQL-only code or several statements.
@@ -122,8 +123,10 @@ async def _asyncpg_connection(session: AsyncSession, *, begin: bool = True) -> t
         connection = await session.connection()
         adapted = (await connection.get_raw_connection()).dbapi_connection
         session.info[_SESSION_KEY] = (session.sync_session.get_transaction(), adapted)
-    # The adapter begins its transaction lazily, on its first statement; begin it here so that the
-    # statement is part of the session's transaction, not autocommitted on its own.
+    # SQLAlchemy's asyncpg adapter begins its transaction lazily, on its first statement; begin it here
+    # so that the statement is part of the session's transaction, not autocommitted on its own. These
+    # are the adapter's private attributes (SQLAlchemy is pinned in requirements.lock); the PostgreSQL
+    # tests of tests/kit/test_prepared.py fail if they change meaning.
     if begin and adapted._transaction is None and adapted.isolation_level != "autocommit":
         await adapted._start_transaction()
     return adapted._connection, dialect
