@@ -109,19 +109,18 @@ return 1
 
 # KEYS: cursor. ARGV: ttl. Returns the position before the increment (0 first).
 _USAGE = """
--- ARGV: now, the key prefix, the hour, day and month period keys, then the scopes. The keys are built
--- here rather than sent: 41 scopes are 164 keys, whose packing was most of the call's cost (one Redis
--- instance holds them all; in a cluster the scopes would need one hash tag).
+-- ARGV: now, the live-set key prefix, the counter key prefix, the hourly, daily and monthly counter key
+-- suffixes, then the scopes. The keys are built here rather than sent: 41 scopes are 164 keys, whose
+-- packing was most of the call's cost (one Redis instance holds them all; in a cluster the scopes would
+-- need one hash tag).
 -- Returns, per scope, live slots not yet expired and the hourly, daily and monthly connected counts.
-local now, prefix = ARGV[1], ARGV[2]
-local periods = {'hourly:' .. ARGV[3], 'daily:' .. ARGV[4], 'monthly:' .. ARGV[5]}
+local now, live_prefix, counter_prefix = ARGV[1], ARGV[2], ARGV[3]
 local result = {}
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   local scope = ARGV[i]
-  result[#result + 1] = redis.call('ZCOUNT', prefix .. 'live:' .. scope, '(' .. now, '+inf')
-  for j = 1, 3 do
-    local count = redis.call('GET', prefix .. 'connected:' .. scope .. ':' .. periods[j])
-    result[#result + 1] = tonumber(count or '0')
+  result[#result + 1] = redis.call('ZCOUNT', live_prefix .. scope, '(' .. now, '+inf')
+  for j = 4, 6 do
+    result[#result + 1] = tonumber(redis.call('GET', counter_prefix .. scope .. ARGV[j]) or '0')
   end
 end
 return result
@@ -157,6 +156,11 @@ redis.call('HSET', KEYS[1], 'value', ARGV[1], 'expires_at', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 """
+
+
+def _period_suffix(kind: CapKind, periods: Periods) -> str:
+    """The end of a connected-calls counter's key: its kind and period (``:hourly:2026112114``)."""
+    return f":{kind}:{periods.key(kind)}"
 
 
 class RedisLiveState:
@@ -242,9 +246,9 @@ class RedisLiveState:
         # which dominated the voice webhook with 40 scopes.
         if not scopes:
             return {}
-        # The keys as _key and _counter name them (the script builds them from these parts).
-        periods_args = [periods.key(kind) for kind in PERIOD_KINDS]
-        args = [repr(self._clock()), self._prefix, *periods_args, *scopes]
+        # The keys as _key and _counter name them, sent in parts that the script joins.
+        suffixes = [_period_suffix(kind, periods) for kind in PERIOD_KINDS]
+        args = [repr(self._clock()), self._key("live", ""), self._key("connected", ""), *suffixes, *scopes]
         counts: list[int] = await self._usage(keys=[], args=args)
         return {
             scope: ScopeUsage(
@@ -295,7 +299,7 @@ class RedisLiveState:
         return bool(stored)
 
     def _counter(self, scope: str, kind: CapKind, periods: Periods) -> str:
-        return self._key("connected", scope, kind, periods.key(kind))
+        return self._key("connected", scope) + _period_suffix(kind, periods)
 
     def _key(self, *parts: str) -> str:
         return self._prefix + ":".join(parts)
