@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, cast
 
@@ -132,12 +132,6 @@ async def publisher_named(session: AsyncSession, account_id: uuid.UUID, value: s
 # page view is on the landing page's critical path; see kit/prepared.py for what that saves).
 _SESSIONS = cast(Table, VisitorSession.__table__)
 _VISIT = _SESSIONS.c
-_VISIT_FIELDS = (
-    "id", "account_id", "tag_id", "pool_id", "number_id", "number", "visitor_id", "publisher_id",
-    "leased_at", "expires_at", "last_seen_at", "renewals", "overflow", "ambiguous", "landing_url",
-    "page_url", "referrer", "ip", "user_agent", "utm_source", "utm_medium", "utm_campaign", "utm_term",
-    "utm_content", "gclid", "params",
-)  # fmt: skip
 # What a page view may change on an existing session.
 _VISIT_CHANGES = (
     "number_id", "number", "publisher_id", "leased_at", "expires_at", "last_seen_at", "renewals",
@@ -177,6 +171,10 @@ class SessionRow:
     gclid: str | None
     params: dict[str, Any]
     stored: bool = False
+
+
+# The columns a SessionRow holds, in its fields' order (the order the SELECT below returns them in).
+_VISIT_FIELDS = tuple(field.name for field in fields(SessionRow) if field.name != "stored")
 
 
 def _latest_visit(by: Any) -> Prepared:
