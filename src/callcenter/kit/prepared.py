@@ -218,11 +218,11 @@ def _columns_of(mapper: Mapper[Any]) -> tuple[_Column, ...]:
     )
 
 
-def _row_values(obj: Any) -> dict[str, Any] | None:
+def _row_values(obj: Any) -> dict[str, Any]:
     """The INSERT values of a pending object as the ORM would compute them: the attributes that were set,
-    else the column's Python default; columns with neither are left out (server default or NULL).
-    None when a default is not a plain value or function (a SQL expression or sequence): the ORM then
-    writes that object."""
+    else the column's Python default; columns with neither are left out (server default or NULL). A
+    default that is not a plain value or function (a SQL expression, a sequence) is refused: it would
+    need the ORM's flush, which may come after the statement that writes the object's children."""
     state = inspect(obj)
     given = state.dict
     values = {}
@@ -236,7 +236,9 @@ def _row_values(obj: Any) -> dict[str, Any] | None:
         elif column.default.is_callable:
             values[column.name] = column.default.arg(None)
         else:
-            return None
+            raise ValueError(
+                f"{state.mapper.class_.__name__}.{column.attribute}: a default insert_added cannot compute"
+            )
     return values
 
 
@@ -290,16 +292,10 @@ async def insert_added(session: AsyncSession, models: tuple[type[Any], ...]) -> 
     if not pending:
         return
     groups: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
-    written = []
     for obj in pending:
         values = _row_values(obj)
-        if values is None:
-            continue
         table = inspect(obj).mapper.local_table
         groups.setdefault((table, tuple(sorted(values))), []).append(values)
-        written.append(obj)
-    if not groups:
-        return
     ordered = sorted(groups, key=lambda group: _table_order(group[0].metadata)[group[0]])
     params = {
         f"g{g}r{r}_{name}": value
@@ -309,7 +305,7 @@ async def insert_added(session: AsyncSession, models: tuple[type[Any], ...]) -> 
     }
     shape = tuple((table, columns, len(groups[(table, columns)])) for table, columns in ordered)
     # With nothing else to write, the one statement is the whole transaction: no BEGIN, no COMMIT.
-    alone = len(written) == len(session.new) and not session.dirty and not session.deleted
+    alone = len(pending) == len(session.new) and not session.dirty and not session.deleted
     await _insert_of(shape)._execute(session, params, begin=not alone)
-    for obj in written:
+    for obj in pending:
         session.expunge(obj)
