@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from callcenter.accounts import service as accounts
+from callcenter.kit.db import create_engine
 from callcenter.kit.prepared import Prepared, insert_added
 from callcenter.models.accounts import Account
 from callcenter.models.calls import (
@@ -25,6 +26,7 @@ from callcenter.models.calls import (
     CallEvent,
     CallStatus,
 )
+from tests.backends import POSTGRES
 from tests.config_factories import create_campaign
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -36,6 +38,12 @@ RENAME = Prepared(
     update(Account)
     .where(Account.id == bindparam("account_id"))
     .values(name=bindparam("new_name"), updated_at=bindparam("now"))
+)
+RENAME_AT_ONCE = Prepared(
+    update(Account)
+    .where(Account.id == bindparam("account_id"))
+    .values(name=bindparam("new_name"), updated_at=bindparam("now")),
+    begins=False,
 )
 CALL_BY_SID = Prepared(
     select(Call.status, Call.started_at, Call.payout_rate, Call.attribution).where(
@@ -127,6 +135,67 @@ async def test_a_finished_session_and_its_transaction_are_freed_without_the_garb
         assert transaction() is None
     finally:
         gc.enable()
+
+
+async def _name_of(engine: AsyncEngine, account_id: uuid.UUID) -> str | None:
+    async with AsyncSession(engine) as check:
+        return await check.scalar(select(Account.name).where(Account.id == account_id))
+
+
+async def test_a_statement_needing_no_transaction_borrows_a_connection_until_the_session_begins(
+    engine: AsyncEngine,
+) -> None:
+    """PostgreSQL: before the session has begun, a ``begins=False`` statement runs on a pooled connection
+    of its own, committed on its own, and the pool has it back at once; the session never takes one.
+    Once the session has begun, the statement is part of its transaction. SQLite: always the session's."""
+    async with AsyncSession(engine) as setup:
+        account_id = (await accounts.create_account(setup, name="Kept")).id
+        await setup.commit()
+    on_postgres = engine.dialect.driver == "asyncpg"
+    try:
+        async with AsyncSession(engine) as session:
+            await RENAME_AT_ONCE.execute(session, account_id=account_id, new_name="At once", now=_now())
+            session_began = session.sync_session.get_transaction() is not None
+            await session.rollback()
+        assert session_began is not on_postgres
+        expected = "At once" if on_postgres else "Kept"
+        assert await _name_of(engine, account_id) == expected
+        if on_postgres:
+            assert engine.sync_engine.pool.checkedout() == 0
+
+        async with AsyncSession(engine) as session:
+            assert await session.get(Account, account_id) is not None  # the session begins
+            await RENAME_AT_ONCE.execute(session, account_id=account_id, new_name="Rolled back", now=_now())
+            await session.rollback()
+        assert await _name_of(engine, account_id) == expected
+    finally:
+        async with AsyncSession(engine) as cleanup:
+            await cleanup.execute(delete(Account).where(Account.id == account_id))
+            await cleanup.commit()
+
+
+@pytest.mark.parametrize("backend", [POSTGRES], indirect=True)
+async def test_a_borrowed_connection_that_broke_is_discarded_not_given_back(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    """A connection whose server process went away fails its statement (as SQLAlchemy's
+    OperationalError) and is dropped from the pool, so the next statement gets a working one."""
+    backend_pid = Prepared(select(func.pg_backend_pid()), begins=False)
+    small = create_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        async with AsyncSession(small) as session:
+            first = await backend_pid.row(session)
+        assert first is not None
+        async with engine.connect() as admin:
+            await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first[0]})
+        async with AsyncSession(small) as session:
+            with pytest.raises(OperationalError):
+                await backend_pid.row(session)
+        async with AsyncSession(small) as session:
+            second = await backend_pid.row(session)
+        assert second is not None and second[0] != first[0]
+    finally:
+        await small.dispose()
 
 
 async def test_a_constraint_violation_is_sqlalchemys_integrity_error(session: AsyncSession) -> None:
