@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import Update
 
 from callcenter.dni.schemas import TagFilters
 from callcenter.kit.pagination import PageParams
@@ -142,7 +143,8 @@ _VISIT_CHANGES = (
 
 @dataclass(slots=True)
 class SessionRow:
-    """One ``visitor_sessions`` row; ``stored`` is False until it has been inserted."""
+    """One ``visitor_sessions`` row; ``stored`` is False until it has been inserted, ``pending`` True while
+    it has changes not yet written."""
 
     id: uuid.UUID
     account_id: uuid.UUID
@@ -171,25 +173,27 @@ class SessionRow:
     gclid: str | None
     params: dict[str, Any]
     stored: bool = False
+    pending: bool = True
 
 
 # The columns a SessionRow holds, in its fields' order (the order the SELECT below returns them in).
-_VISIT_FIELDS = tuple(field.name for field in fields(SessionRow) if field.name != "stored")
+_VISIT_FIELDS = tuple(field.name for field in fields(SessionRow) if field.name not in ("stored", "pending"))
 
 
-def _latest_visit(by: Any) -> Prepared:
-    """The visitor's latest session by ``by`` (pool or tag), locked: two page views of one visitor queue
-    here."""
-    return Prepared(
+def _latest_visit(by: Any, *, locked: bool = True) -> Prepared:
+    """The visitor's latest session by ``by`` (pool or tag); locked: two page views of one visitor queue
+    here. Unlocked, it is read without opening a transaction, for :func:`renew_pool_session`."""
+    statement = (
         select(*(_VISIT[name] for name in _VISIT_FIELDS))
         .where(by == bindparam("key", type_=by.type), _VISIT.visitor_id == bindparam("visitor_id"))
         .order_by(_VISIT.leased_at.desc())
         .limit(1)
-        .with_for_update()
     )
+    return Prepared(statement.with_for_update()) if locked else Prepared(statement, begins=False)
 
 
 _LATEST_POOL_VISIT = _latest_visit(_VISIT.pool_id)
+_LATEST_POOL_VISIT_UNLOCKED = _latest_visit(_VISIT.pool_id, locked=False)
 _LATEST_TAG_VISIT = _latest_visit(_VISIT.tag_id)
 _INSERT_VISIT = Prepared(
     insert(_SESSIONS).values(
@@ -200,17 +204,23 @@ _INSERT_VISIT = Prepared(
         }
     )
 )
-# Parameters of an UPDATE may not be named after the columns it sets.
-_UPDATE_VISIT = Prepared(
-    update(_SESSIONS)
-    .where(_VISIT.id == bindparam("v_id", type_=_VISIT.id.type))
-    .values(
-        {
-            **{_VISIT[name]: bindparam(f"v_{name}", type_=_VISIT[name].type) for name in _VISIT_CHANGES},
-            _VISIT.updated_at: bindparam("v_now", type_=_VISIT.updated_at.type),
-        }
+
+
+def _visit_update() -> Update:
+    # Parameters of an UPDATE may not be named after the columns it sets.
+    return (
+        update(_SESSIONS)
+        .where(_VISIT.id == bindparam("v_id", type_=_VISIT.id.type))
+        .values(
+            {
+                **{_VISIT[name]: bindparam(f"v_{name}", type_=_VISIT[name].type) for name in _VISIT_CHANGES},
+                _VISIT.updated_at: bindparam("v_now", type_=_VISIT.updated_at.type),
+            }
+        )
     )
-)
+
+
+_UPDATE_VISIT = Prepared(_visit_update())
 
 
 async def _latest(
@@ -221,10 +231,11 @@ async def _latest(
 
 
 async def latest_pool_session(
-    session: AsyncSession, pool_id: uuid.UUID, visitor_id: str
+    session: AsyncSession, pool_id: uuid.UUID, visitor_id: str, *, locked: bool = True
 ) -> SessionRow | None:
-    """The visitor's latest session on the pool (through any of its tags), locked."""
-    return await _latest(session, _LATEST_POOL_VISIT, pool_id, visitor_id)
+    """The visitor's latest session on the pool (through any of its tags), locked unless told."""
+    statement = _LATEST_POOL_VISIT if locked else _LATEST_POOL_VISIT_UNLOCKED
+    return await _latest(session, statement, pool_id, visitor_id)
 
 
 async def latest_tag_session(session: AsyncSession, tag_id: uuid.UUID, visitor_id: str) -> SessionRow | None:
@@ -232,14 +243,31 @@ async def latest_tag_session(session: AsyncSession, tag_id: uuid.UUID, visitor_i
     return await _latest(session, _LATEST_TAG_VISIT, tag_id, visitor_id)
 
 
+def _changes(row: SessionRow, now: datetime) -> dict[str, Any]:
+    return {"v_id": row.id, "v_now": now, **{f"v_{name}": getattr(row, name) for name in _VISIT_CHANGES}}
+
+
+def _inserted(row: SessionRow, now: datetime) -> dict[str, Any]:
+    return {"now": now, **{name: getattr(row, name) for name in _VISIT_FIELDS}}
+
+
 async def save_session(session: AsyncSession, row: SessionRow, *, now: datetime) -> None:
-    """Inserts a new session or writes a page view's changes to a stored one."""
+    """Inserts a new session or writes a page view's changes to a stored one (nothing when it has none)."""
+    if not row.pending:
+        return
     if row.stored:
-        changes = {f"v_{name}": getattr(row, name) for name in _VISIT_CHANGES}
-        await _UPDATE_VISIT.execute(session, v_id=row.id, v_now=now, **changes)
+        await _UPDATE_VISIT.execute(session, **_changes(row, now))
     else:
-        await _INSERT_VISIT.execute(session, now=now, **{name: getattr(row, name) for name in _VISIT_FIELDS})
+        await _INSERT_VISIT.execute(session, **_inserted(row, now))
         row.stored = True
+    row.pending = False
+
+
+def writes_in_one_statement(session: AsyncSession) -> bool:
+    """Whether the common page views are written with one statement each, without a transaction
+    (:func:`insert_leased_session`, :func:`renew_pool_session`): on PostgreSQL, whose data-modifying
+    CTEs make a lease and its session one atomic statement. SQLite takes the transactional way."""
+    return session.get_bind().dialect.driver == "asyncpg"
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -299,7 +327,9 @@ class LeasedNumber:
     number: str
 
 
-def _lease_free_statement() -> Prepared:
+def _lease_free_update() -> Update:
+    """Leases the least recently leased free number of ``p_pool_id`` to ``p_session_id`` until ``p_until``;
+    returns its id and number (no row when none is free)."""
     pool_id = bindparam("p_pool_id", type_=PoolNumberLease.pool_id.type)
     now = bindparam("p_now", type_=PoolNumberLease.busy_until.type)
     free = PoolNumberLease.busy_until <= now
@@ -318,7 +348,7 @@ def _lease_free_statement() -> Prepared:
         .correlate(PoolNumberLease)
         .scalar_subquery()
     )
-    return Prepared(
+    return (
         update(PoolNumberLease)
         .where(PoolNumberLease.pool_id == pool_id, PoolNumberLease.number_id == candidate, free)
         .values(
@@ -326,11 +356,30 @@ def _lease_free_statement() -> Prepared:
             busy_until=bindparam("p_until", type_=PoolNumberLease.busy_until.type),
             session_id=bindparam("p_session_id", type_=PoolNumberLease.number_id.type),
         )
-        .returning(PoolNumberLease.number_id, number)
+        .returning(PoolNumberLease.number_id, number.label("number"))
     )
 
 
-_LEASE_FREE = _lease_free_statement()
+_LEASE_FREE = Prepared(_lease_free_update())
+
+
+def _insert_leased_visit_statement() -> Prepared:
+    """The lease of :func:`_lease_free_update` and the new session showing its number, as one statement:
+    the session is inserted only when a number was leased (``INSERT ... SELECT`` from the lease)."""
+    leased = _lease_free_update().cte("leased")
+    taken = {"number_id": leased.c.number_id, "number": leased.c.number}
+    values = [taken.get(name, bindparam(name, type_=_VISIT[name].type)) for name in _VISIT_FIELDS] + [
+        bindparam("now", type_=_VISIT.created_at.type)
+    ] * 2
+    return Prepared(
+        insert(_SESSIONS)
+        .from_select([*_VISIT_FIELDS, "created_at", "updated_at"], select(*values))
+        .returning(_VISIT.number_id, _VISIT.number),
+        begins=False,
+    )
+
+
+_INSERT_LEASED_VISIT = _insert_leased_visit_statement()
 
 
 async def lease_free_number(
@@ -344,6 +393,27 @@ async def lease_free_number(
     """
     row = await _LEASE_FREE.row(session, p_pool_id=pool_id, p_session_id=session_id, p_now=now, p_until=until)
     return LeasedNumber(*row) if row is not None else None
+
+
+async def insert_leased_session(
+    session: AsyncSession, row: SessionRow, pool_id: uuid.UUID, *, now: datetime
+) -> bool:
+    """A new visitor's lease and session in one statement, outside any transaction (one round trip):
+    leases the free number held least recently (as :func:`lease_free_number`) until ``row.expires_at``
+    and inserts ``row`` showing it. False, with nothing written, when no number is free."""
+    leased = await _INSERT_LEASED_VISIT.row(
+        session,
+        p_pool_id=pool_id,
+        p_session_id=row.id,
+        p_now=now,
+        p_until=row.expires_at,
+        **_inserted(row, now),
+    )
+    if leased is None:
+        return False
+    row.number_id, row.number = leased
+    row.stored, row.pending = True, False
+    return True
 
 
 async def lease_again(
@@ -402,9 +472,11 @@ async def reuse_oldest_lease(
     return number
 
 
-def _extend_lease_statement() -> Prepared:
+def _lease_extension() -> Update:
+    """A renewal of the lease of ``p_number_id`` in ``p_pool_id``: busy until at least ``p_until``,
+    held just now (``p_now``)."""
     until = bindparam("p_until", type_=PoolNumberLease.busy_until.type)
-    return Prepared(
+    return (
         update(PoolNumberLease)
         .where(
             PoolNumberLease.pool_id == bindparam("p_pool_id", type_=PoolNumberLease.pool_id.type),
@@ -417,7 +489,24 @@ def _extend_lease_statement() -> Prepared:
     )
 
 
-_EXTEND_LEASE = _extend_lease_statement()
+_EXTEND_LEASE = Prepared(_lease_extension())
+
+
+def _renew_visit_statement() -> Prepared:
+    """A page view's changes to a session and its lease's renewal, as one statement, provided nobody
+    changed the session since it was read (its ``renewals`` count is still ``v_read_renewals``): how
+    many sessions it updated, 0 or 1."""
+    renewed = (
+        _visit_update()
+        .where(_VISIT.renewals == bindparam("v_read_renewals", type_=_VISIT.renewals.type))
+        .returning(_VISIT.id)
+        .cte("renewed")
+    )
+    extended = _lease_extension().where(exists(select(renewed.c.id))).cte("extended")
+    return Prepared(select(func.count()).select_from(renewed).add_cte(extended), begins=False)
+
+
+_RENEW_VISIT = _renew_visit_statement()
 
 
 async def extend_lease(
@@ -425,6 +514,29 @@ async def extend_lease(
 ) -> None:
     """A renewal: the number stays busy until at least ``until`` and counts as held just now."""
     await _EXTEND_LEASE.execute(session, p_pool_id=pool_id, p_number_id=number_id, p_now=now, p_until=until)
+
+
+async def renew_pool_session(
+    session: AsyncSession, row: SessionRow, pool_id: uuid.UUID, *, read_renewals: int, now: datetime
+) -> bool:
+    """Writes a renewing page view of a session read unlocked: the session's changes and its number's
+    lease extended to ``row.expires_at`` (as :func:`extend_lease`), one statement outside any
+    transaction. False, with nothing written, when the session changed since it was read (another page
+    view of the same visitor at the same moment): the caller then takes the locked way."""
+    assert row.stored and row.number_id is not None
+    renewed = await _RENEW_VISIT.row(
+        session,
+        v_read_renewals=read_renewals,
+        p_pool_id=pool_id,
+        p_number_id=row.number_id,
+        p_now=now,
+        p_until=row.expires_at,
+        **_changes(row, now),
+    )
+    if renewed is None or renewed[0] != 1:
+        return False
+    row.pending = False
+    return True
 
 
 # ---- attribution --------------------------------------------------------------------------------------

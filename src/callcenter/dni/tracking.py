@@ -125,7 +125,7 @@ async def track(
     else:
         row = await _static_session(session, target, visit, credit)
         renew_seconds = 0
-    await repository.save_session(session, row, now=now)
+    await repository.save_session(session, row, now=now)  # unless written already
     if session.new:
         await session.flush()  # an overflow record, after the session it names
     return TrackResponse(
@@ -285,7 +285,7 @@ async def _lease_free(session: AsyncSession, pool: NumberPool, row: SessionRow, 
     pool is declared exhausted, once more (a number may have been added meanwhile).
     """
     until = _lease_end(pool, row, now)
-    recently_synced = time.monotonic() - _synced_at.get(pool.id, -SYNC_INTERVAL_S) < SYNC_INTERVAL_S
+    recently_synced = _recently_synced(pool)
     if not recently_synced:
         await _sync(session, pool)
     number = await repository.lease_free_number(session, pool.id, session_id=row.id, now=now, until=until)
@@ -299,12 +299,55 @@ async def _lease_free(session: AsyncSession, pool: NumberPool, row: SessionRow, 
     return True
 
 
+def _recently_synced(pool: NumberPool) -> bool:
+    return time.monotonic() - _synced_at.get(pool.id, -SYNC_INTERVAL_S) < SYNC_INTERVAL_S
+
+
 async def _sync(session: AsyncSession, pool: NumberPool) -> None:
     await repository.add_missing_leases(session, pool)
     _synced_at[pool.id] = time.monotonic()
 
 
 async def _pool_session(session: AsyncSession, target: TagTarget, visit: Visit, credit: Credit) -> SessionRow:
+    if repository.writes_in_one_statement(session):
+        row = await _pool_session_in_one_statement(session, target, visit, credit)
+        if row is not None:
+            return row
+    return await _pool_session_locked(session, target, visit, credit)
+
+
+async def _pool_session_in_one_statement(
+    session: AsyncSession, target: TagTarget, visit: Visit, credit: Credit
+) -> SessionRow | None:
+    """The two common page views, each written with one statement and no transaction (a round trip or
+    two instead of five, while the landing page renders): a new visitor given a free number, and a
+    visitor renewing the lease of the number it shows, its session read unlocked and written only if
+    unchanged since. None, with nothing written, for every other case and for a lost race: those take
+    the locked way."""
+    pool = target.pool
+    assert pool is not None
+    now = visit.now
+    if not visit.returning:
+        if not _recently_synced(pool):
+            return None
+        row = _new_session(target, visit, credit, previous=None)
+        row.expires_at = _lease_end(pool, row, now)
+        return row if await repository.insert_leased_session(session, row, pool.id, now=now) else None
+    row_read = await repository.latest_pool_session(session, pool.id, visit.visitor_id, locked=False)
+    if row_read is None or row_read.expires_at <= now or row_read.number_id is None:
+        return None
+    read_renewals = row_read.renewals
+    _count_renewal(pool, row_read, now)
+    _touch(row_read, visit, credit)
+    renewed = await repository.renew_pool_session(
+        session, row_read, pool.id, read_renewals=read_renewals, now=now
+    )
+    return row_read if renewed else None
+
+
+async def _pool_session_locked(
+    session: AsyncSession, target: TagTarget, visit: Visit, credit: Credit
+) -> SessionRow:
     pool = target.pool
     assert pool is not None
     now = visit.now
@@ -341,17 +384,23 @@ async def _pool_session(session: AsyncSession, target: TagTarget, visit: Visit, 
 
 
 async def _renew(session: AsyncSession, pool: NumberPool, row: SessionRow, now: datetime) -> None:
-    row.renewals += 1
     if row.number_id is None and row.overflow:
         # Shown the default number: the visitor gets a real one, a fresh lease, as soon as one is free.
         overflowed_at, row.leased_at = row.leased_at, now
         if await _lease_free(session, pool, row, now):
+            row.renewals += 1
             row.overflow = False
             return
         row.leased_at = overflowed_at
-    row.expires_at = max(row.expires_at, _lease_end(pool, row, now))
+    _count_renewal(pool, row, now)
     if row.number_id is not None:
         await repository.extend_lease(session, pool.id, row.number_id, now=now, until=row.expires_at)
+
+
+def _count_renewal(pool: NumberPool, row: SessionRow, now: datetime) -> None:
+    """A renewal of the lease the session holds: counted, and the lease runs on, up to its maximum."""
+    row.renewals += 1
+    row.expires_at = max(row.expires_at, _lease_end(pool, row, now))
 
 
 async def _overflow(session: AsyncSession, pool: NumberPool, row: SessionRow, now: datetime) -> None:
