@@ -9,6 +9,9 @@ Leasing is decided by the database. Each pool number has one ``pool_number_lease
   condition against the committed row.
 - SQLite: every transaction is ``BEGIN IMMEDIATE`` (kit/db.py), so leasing transactions run one at a
   time across processes; ``FOR UPDATE`` is not rendered there.
+
+On PostgreSQL a new visitor's lease and session, and a renewal, are also written as one statement each
+without a transaction (:func:`insert_leased_session`, :func:`renew_pool_session`): all or nothing.
 """
 
 from __future__ import annotations
