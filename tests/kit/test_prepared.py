@@ -142,12 +142,13 @@ async def _name_of(engine: AsyncEngine, account_id: uuid.UUID) -> str | None:
         return await check.scalar(select(Account.name).where(Account.id == account_id))
 
 
-async def test_a_statement_needing_no_transaction_borrows_a_connection_until_the_session_begins(
+async def test_a_statement_needing_no_transaction_borrows_a_connection_until_the_session_has_one(
     engine: AsyncEngine,
 ) -> None:
-    """PostgreSQL: before the session has begun, a ``begins=False`` statement runs on a pooled connection
-    of its own, committed on its own, and the pool has it back at once; the session never takes one.
-    Once the session has begun, the statement is part of its transaction. SQLite: always the session's."""
+    """PostgreSQL: before the session has a connection (begun or not), a ``begins=False`` statement runs on
+    a pooled connection of its own, committed on its own, and the pool has it back at once; the session
+    never takes one. Once the session has a connection, the statement is part of its transaction.
+    SQLite: always the session's."""
     async with AsyncSession(engine) as setup:
         account_id = (await accounts.create_account(setup, name="Kept")).id
         await setup.commit()
@@ -164,7 +165,16 @@ async def test_a_statement_needing_no_transaction_borrows_a_connection_until_the
             assert engine.sync_engine.pool.checkedout() == 0
 
         async with AsyncSession(engine) as session:
-            assert await session.get(Account, account_id) is not None  # the session begins
+            await session.begin()  # begun, with no connection yet
+            await RENAME_AT_ONCE.execute(session, account_id=account_id, new_name="Begun", now=_now())
+            if on_postgres:
+                assert engine.sync_engine.pool.checkedout() == 0  # the session still holds none
+            await session.rollback()
+        expected = "Begun" if on_postgres else expected
+        assert await _name_of(engine, account_id) == expected
+
+        async with AsyncSession(engine) as session:
+            assert await session.get(Account, account_id) is not None  # the session takes a connection
             await RENAME_AT_ONCE.execute(session, account_id=account_id, new_name="Rolled back", now=_now())
             await session.rollback()
         assert await _name_of(engine, account_id) == expected
