@@ -157,7 +157,8 @@ async def track(request: Request) -> Response:
                 rate_per_minute=settings.dni_track_rate_per_minute,
                 now=utcnow(),
             )
-            await session.commit()
+            if session.in_transaction():  # not when every statement ran on a borrowed connection
+                await session.commit()
     except AppError as exc:
         exc.headers = {**(exc.headers or {}), **CORS}
         raise
