@@ -198,22 +198,66 @@ def token_values(
     }
 
 
-def _render(template: str, facts: CallFacts, bidder: BidderConfig, now: datetime, encode: Encoder) -> str:
-    values = token_values(facts, bidder, now, encode) if has_tokens(template) else {}
-    return render_encoded(template, values)
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What a bidder's request settings make of every ping: each text, and whether it is a template to
+    render (else it is final, its ``{{``/``}}`` already unescaped); the body's encoder; the Content-Type
+    to add, if any."""
+
+    method: str
+    url: str
+    url_rendered: bool
+    headers: tuple[tuple[str, str, bool], ...]
+    body: str | None
+    body_rendered: bool
+    body_encoder: Encoder
+    content_type: str | None
+
+
+@lru_cache(maxsize=1024)
+def _shape(
+    method: str, url: str, content_type: str, template: str, headers: tuple[tuple[str, str], ...]
+) -> _Shape:
+    # An auction renders every bidder's ping at once, and many calls' auctions run together: what depends
+    # only on the bidder's settings is worked out once per distinct settings, not once per ping.
+    method = method.upper()
+    body = None if method == "GET" else template or default_template(content_type)
+    has_content_type = any(name.lower() == "content-type" for name, _ in headers)
+
+    def text(template: str) -> str:
+        return template if has_tokens(template) else render_encoded(template, {})
+
+    return _Shape(
+        method=method,
+        url=text(url),
+        url_rendered=has_tokens(url),
+        headers=tuple((name, text(value), has_tokens(value)) for name, value in headers),
+        body=None if body is None else text(body),
+        body_rendered=body is not None and has_tokens(body),
+        body_encoder=body_encoder(content_type),
+        content_type=None if body is None or has_content_type else content_type,
+    )
 
 
 def render_request(bidder: BidderConfig, facts: CallFacts, now: datetime) -> BidRequest:
     """The request a ping sends to ``bidder`` about the call described by ``facts``, at ``now``."""
-    method = bidder.method.upper()
-    url = _render(bidder.endpoint_url, facts, bidder, now, url_encoder)
-    headers = {
-        name: _render(value, facts, bidder, now, raw_encoder) for name, value in bidder.headers.items()
-    }
-    if method == "GET":
-        return BidRequest(method, url, headers, None)
-    template = bidder.request_template or default_template(bidder.content_type)
-    body = _render(template, facts, bidder, now, body_encoder(bidder.content_type))
-    if not any(name.lower() == "content-type" for name in headers):
-        headers["Content-Type"] = bidder.content_type
-    return BidRequest(method, url, headers, body)
+    shape = _shape(
+        bidder.method,
+        bidder.endpoint_url,
+        bidder.content_type,
+        bidder.request_template,
+        tuple(bidder.headers.items()),
+    )
+    url = shape.url
+    if shape.url_rendered:
+        url = render_encoded(url, token_values(facts, bidder, now, url_encoder))
+    headers = {}
+    for name, value, rendered in shape.headers:
+        headers[name] = render_encoded(value, token_values(facts, bidder, now)) if rendered else value
+    body = shape.body
+    if body is not None:
+        if shape.body_rendered:
+            body = render_encoded(body, token_values(facts, bidder, now, shape.body_encoder))
+        if shape.content_type is not None:
+            headers["Content-Type"] = shape.content_type
+    return BidRequest(shape.method, url, headers, body)
