@@ -15,11 +15,15 @@ Cases, each with a fresh client whose pool is warmed by one burst first:
 - ``open loop, all in time``: the same with only the 18 in-time bidders: the auction ends with the
   slowest one (550 ms) instead of at the deadline.
 
+An auction's scheduled start is when its call arrived, and its deadline is anchored there (``run_pings``'s
+``since``, as the product anchors it at the webhook's arrival): an auction set up late, behind the others
+of a burst, still ends 600 ms after its scheduled start, its bidders having that much less time.
 Overhead = when the auction ended, measured from its scheduled start (event-loop queueing counts), minus
 when it should have ended: the deadline when a bidder is late, else the slowest bidder's delay. ``start
-ms`` (p99) is the part of it spent before the auction's own clock started: waiting for the event loop
+ms`` (p99) is the part of the time before the auction's pings could leave: waiting for the event loop
 and rendering the pings, which in a burst is the time taken to set up the auctions ahead of it. ``lost``
-counts in-time bids that missed the auction. Pool occupancy is sampled every 10 ms (``conns`` at the peak,
+counts in-time bids that missed the auction (their answer came after the deadline, because their ping
+left late). Pool occupancy is sampled every 10 ms (``conns`` at the peak,
 ``waits``: requests queued for a connection at the peak; ``pool to``: requests whose deadline passed
 waiting for one). Baseline in the same run: one ping at a time to the 5 ms bidder (the loopback and
 bidder-server floor). A case still running after 20 s is stopped (reported as fell behind), and so is a
@@ -351,7 +355,7 @@ async def one_auction(
     call = facts()
     pings = [Ping(c, render_request(c, call, now)) for c in configs]
     result.start_delays_ms.append((time.perf_counter() - scheduled) * 1000)
-    results, _ = await run_pings(http, pings, deadline_ms=DEADLINE_MS, clock=clock)
+    results, _ = await run_pings(http, pings, deadline_ms=DEADLINE_MS, clock=clock, since=scheduled)
     result.overheads_ms.append((time.perf_counter() - scheduled) * 1000 - expected_ms)
     result.auctions += 1
     result.lost_in_time += sum(_lost(r) for r in results)

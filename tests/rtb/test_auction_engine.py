@@ -9,13 +9,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from callcenter.calls.extensions import NetworkFirst, network_first_allowed, run_network_first
 from callcenter.calls.inbound import InboundCall, handle_inbound
 from callcenter.kit.lean_http import LeanHttp
+from callcenter.kit.logging import request_arrived_var
 from callcenter.models.accounts import Account
 from callcenter.models.base import utcnow
+from callcenter.models.rtb import Auction, Bid
 from callcenter.rtb.auction import MAX_AUCTION_MS, Ping, run_pings
 from callcenter.rtb.requests import CallFacts, render_request
 from tests.calls.factories import make_campaign, make_number, next_e164
@@ -24,6 +28,9 @@ from tests.rtb.factories import bidder_for
 from tests.rtb.test_responses import bidder
 
 SLACK_S = 0.020
+MARGIN_S = 0.060
+"""Generous bound for an auction anchored in the past: the checks are about which deadline applies (an
+unanchored auction would run 150 ms or more longer), not about speed."""
 FACTS = CallFacts(
     request_id=uuid.uuid4(),
     caller_id="+12125550123",
@@ -93,6 +100,56 @@ async def test_the_deadline_never_exceeds_the_webhook_budget(
     pings = _pings(bidder_server, Behaviour(hang=True))
     _, duration_ms = await run_pings(http, pings, deadline_ms=10_000, clock=utcnow)
     assert MAX_AUCTION_MS <= duration_ms <= MAX_AUCTION_MS + SLACK_S * 1000
+
+
+async def test_the_deadline_counts_from_the_call_arrival_not_from_the_auction_start(
+    http: LeanHttp, bidder_server: BidderServer
+) -> None:
+    pings = _pings(
+        bidder_server,
+        Behaviour(body={"bidAmount": 20, "destination": "+14155550101"}, delay_ms=20),
+        Behaviour(body={"bidAmount": 90, "destination": "+14155550102"}, delay_ms=250),
+        Behaviour(hang=True),
+    )
+    arrived = time.perf_counter() - 0.150  # the server set up other auctions for 150 ms first
+
+    results, duration_ms = await run_pings(http, pings, deadline_ms=300, clock=utcnow, since=arrived)
+    elapsed = time.perf_counter() - arrived
+
+    assert 0.300 <= elapsed < 0.300 + MARGIN_S
+    assert 300 <= duration_ms < 300 + MARGIN_S * 1000
+    # Answering 250 ms after its ping left is within 300 ms of the auction's start, not of the arrival.
+    assert [r.verdict.reason for r in results] == [None, "timeout", "timeout"]
+    assert results[0].verdict.amount == Decimal(20)
+    assert results[1].pinged and results[1].latency_ms == duration_ms
+
+
+async def test_a_bidder_timeout_longer_than_the_time_left_ends_at_the_anchored_deadline(
+    http: LeanHttp, bidder_server: BidderServer
+) -> None:
+    pings = _pings(bidder_server, Behaviour(hang=True), timeout_ms=250)
+    arrived = time.perf_counter() - 0.150
+
+    results, duration_ms = await run_pings(http, pings, deadline_ms=300, clock=utcnow, since=arrived)
+    elapsed = time.perf_counter() - arrived
+
+    # Its own 250 ms would end 400 ms after the arrival; only 150 ms were left.
+    assert 0.300 <= elapsed < 0.300 + MARGIN_S
+    assert results[0].verdict.reason == "timeout"
+    assert results[0].latency_ms == duration_ms
+
+
+async def test_no_bidder_is_pinged_once_the_deadline_has_passed(
+    http: LeanHttp, bidder_server: BidderServer
+) -> None:
+    pings = _pings(bidder_server, Behaviour(body={"bidAmount": 20, "destination": "+14155550101"}))
+    arrived = time.perf_counter() - 0.400
+
+    results, duration_ms = await run_pings(http, pings, deadline_ms=300, clock=utcnow, since=arrived)
+
+    assert duration_ms >= 400
+    assert [(r.verdict.reason, r.pinged, r.latency_ms) for r in results] == [("timeout", False, None)]
+    assert bidder_server.requests_to(pings[0].bidder.endpoint_url) == []
 
 
 async def test_network_work_runs_between_transactions_then_the_transaction_again() -> None:
@@ -169,3 +226,31 @@ async def test_a_caller_without_network_first_gets_the_auction_inline(
 
     assert open_during_ping == [True]
     assert reply[0].destination == line  # type: ignore[union-attr]
+
+
+async def test_the_auction_deadline_counts_from_the_webhook_arrival(
+    app: FastAPI, session: AsyncSession, account: Account, bidder_server: BidderServer
+) -> None:
+    campaign = await make_campaign(session, account_id=account.id, rtb_enabled=True, auction_timeout_ms=300)
+    number = await make_number(session, campaign=campaign)
+    fast, slow = next_e164(), next_e164()
+    for line, delay_ms in ((fast, 20), (slow, 250)):
+        url = bidder_server.add(Behaviour(body={"bidAmount": 10, "destination": line}, delay_ms=delay_ms))
+        await bidder_for(session, campaign=campaign, endpoint_url=url, name=line)
+    inbound = InboundCall(call_sid="CA" + uuid.uuid4().hex, caller="+12125550123", called=number.number)
+
+    # The webhook arrived 150 ms before its work got the CPU (what RequestIdMiddleware records).
+    token = request_arrived_var.set(time.perf_counter() - 0.150)
+    try:
+        await handle_inbound(session, app.state.call_engine, inbound, now=utcnow())
+    finally:
+        request_arrived_var.reset(token)
+
+    auction = (await session.scalars(select(Auction).where(Auction.campaign_id == campaign.id))).one()
+    bids = await session.scalars(select(Bid).where(Bid.auction_id == auction.id))
+    # Answering 250 ms after its ping left was in time from the auction's start, not from the arrival.
+    assert sorted((bid.reason or "valid", bid.destination or "") for bid in bids) == [
+        ("timeout", ""),
+        ("valid", fast),
+    ]
+    assert 300 <= auction.duration_ms < 300 + MARGIN_S * 1000

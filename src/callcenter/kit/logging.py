@@ -13,6 +13,9 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+request_arrived_var: ContextVar[float | None] = ContextVar("request_arrived", default=None)
+"""When the request being served arrived (a ``time.perf_counter()`` reading), for deadlines that count
+from the caller's request rather than from when the work got the CPU (an RTB auction's: rtb/bidding.py)."""
 
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 _access = logging.getLogger("callcenter.access")
@@ -66,8 +69,9 @@ class RequestIdMiddleware:
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
-        token = request_id_var.set(request_id)
         started = time.perf_counter()
+        token = request_id_var.set(request_id)
+        arrived_token = request_arrived_var.set(started)
         status = 500
 
         async def send_with_id(message: Message) -> None:
@@ -89,4 +93,5 @@ class RequestIdMiddleware:
                     "ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )
+            request_arrived_var.reset(arrived_token)
             request_id_var.reset(token)

@@ -5,8 +5,14 @@ Rules:
   deadline (the campaign's ``auction_timeout_ms``, never more than ``MAX_AUCTION_MS``). At the deadline
   every ping still running is cancelled and recorded as ``timeout``: the auction ends on time whatever
   the bidders do (answer late, trickle bytes, hang with the connection open).
+- The deadline counts from when the call arrived (``since``), not from when the auction got the CPU:
+  the caller waits at most the auction timeout however busy the server is. An auction that starts late
+  (the server was setting up other calls' auctions) gives its bidders that much less time: each ping's
+  timeout is capped by the time left, and when none is left no ping is sent (``timeout``, not pinged).
 - The auction ends before the deadline as soon as every ping has its answer.
-- A ping's latency counts from the start of the auction.
+- A ping's latency and the auction's duration count from ``since`` too, so that a bid is in time when
+  its latency is under the deadline (what bidder analytics compare), and a ping cut at the deadline has
+  the auction's duration as its latency.
 - A ping that got no usable HTTP answer is ``timeout`` (its own timeout or the deadline), ``http_error``
   (refused address, connection failure, broken HTTP) or ``invalid_body`` (body over the size cap).
 - The winner is the highest valid bid, ties to the faster bidder (``routing.plan.rank_bids``: the order
@@ -115,39 +121,57 @@ async def send_ping(
 
 
 async def run_pings(
-    http: HttpClient, pings: Sequence[Ping], *, deadline_ms: int, clock: Clock
+    http: HttpClient,
+    pings: Sequence[Ping],
+    *,
+    deadline_ms: int,
+    clock: Clock,
+    since: float | None = None,
 ) -> tuple[list[PingResult], float]:
-    """Every ping at once; the results (in the order of ``pings``) and the auction's duration in ms."""
-    deadline_s = min(deadline_ms, MAX_AUCTION_MS) / 1000
+    """Every ping at once, over by ``deadline_ms`` after ``since`` (a ``time.perf_counter()`` reading:
+    when the call arrived; now when not given). The results (in the order of ``pings``) and the
+    auction's duration in ms from ``since`` (0 when there is nothing to send)."""
+    if not pings:
+        return [], 0.0
     started = time.perf_counter()
+    since = started if since is None else min(since, started)
+    deadline_at = since + min(deadline_ms, MAX_AUCTION_MS) / 1000
+    left_s = deadline_at - started
+    if left_s <= 0:
+        detail = f"not pinged: the auction deadline ({deadline_ms} ms after the call arrived) had passed"
+        results = [_timed_out(ping, detail, pinged=False, latency_ms=None) for ping in pings]
+        return results, (time.perf_counter() - since) * 1000
     tasks = [
         asyncio.create_task(
             send_ping(
                 http,
                 ping,
-                timeout_s=min(ping.bidder.timeout_ms / 1000, deadline_s),
+                timeout_s=min(ping.bidder.timeout_ms / 1000, left_s),
                 clock=clock,
-                started=started,
+                started=since,
             )
         )
         for ping in pings
     ]
-    if tasks:
-        _, pending = await asyncio.wait(tasks, timeout=deadline_s)
-        for task in pending:
-            task.cancel()  # not awaited: the auction does not wait for a bidder to hang up
-    duration_ms = (time.perf_counter() - started) * 1000
+    _, pending = await asyncio.wait(tasks, timeout=deadline_at - time.perf_counter())
+    for task in pending:
+        task.cancel()  # not awaited: the auction does not wait for a bidder to hang up
+    duration_ms = (time.perf_counter() - since) * 1000
+    detail = f"no answer before the auction deadline ({deadline_ms} ms)"
     results = [
         task.result()
         if task.done() and not task.cancelled()
-        else PingResult(
-            bidder=ping.bidder,
-            bid_id=uuid.uuid4(),
-            verdict=rejected(
-                BidRejection.TIMEOUT, f"no answer before the auction deadline ({deadline_ms} ms)"
-            ),
-            latency_ms=duration_ms,
-        )
+        else _timed_out(ping, detail, pinged=True, latency_ms=duration_ms)
         for ping, task in zip(pings, tasks, strict=True)
     ]
     return results, duration_ms
+
+
+def _timed_out(ping: Ping, detail: str, *, pinged: bool, latency_ms: float | None) -> PingResult:
+    return PingResult(
+        bidder=ping.bidder,
+        bid_id=uuid.uuid4(),
+        verdict=rejected(BidRejection.TIMEOUT, detail),
+        pinged=pinged,
+        latency_ms=latency_ms,
+    )

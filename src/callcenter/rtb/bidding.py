@@ -6,6 +6,10 @@ Rules:
   connected calls, counted like a buyer's) is not pinged and gets a ``capped`` bid. A bidder that made a
   valid bid for the same caller on the same campaign that has not expired yet is not pinged either: that
   bid is reused (``cached``), checked again against the bidder's current floor and maximum.
+- The auction's deadline counts from when the webhook that runs it arrived (the request's arrival,
+  ``kit/logging.request_arrived_var``; outside a request, from when the plan started being built): the
+  caller waits at most the campaign's auction timeout, however busy the server is, and bidders get what
+  is left of it when the auction's pings leave.
 - The auction's pings are sent with no database transaction open: the webhook runs its transaction,
   this source asks for the auction to run first (``NetworkFirst``), and the transaction runs again and
   records it. Where the caller cannot do that, the auction runs inline.
@@ -36,6 +40,7 @@ from callcenter.calls.extensions import NetworkFirst, network_first_allowed
 from callcenter.calls.journey import EventType
 from callcenter.calls.snapshot import bidder_key
 from callcenter.kit.http import HttpClient
+from callcenter.kit.logging import request_arrived_var
 from callcenter.live import CapScope, LiveState, first_full_cap
 from callcenter.models.base import utcnow
 from callcenter.models.calls import Call
@@ -57,19 +62,24 @@ PREPARED_TTL_S = 60.0
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuctionPlan:
-    """An auction ready to run: the pings to send, and the bidders settled without one."""
+    """An auction ready to run: the pings to send, and the bidders settled without one. ``since`` is
+    when its deadline starts counting (a ``time.perf_counter()`` reading: the webhook's arrival)."""
 
     auction_id: uuid.UUID
     call_sid: str
     caller: str
     campaign_id: uuid.UUID
     deadline_ms: int
+    since: float
     pings: tuple[Ping, ...]
     settled: tuple[PingResult, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuctionOutcome:
+    """A run auction: ``started_at`` is when its pings left; ``duration_ms`` (and each ping's latency)
+    counts from ``plan.since``, as its deadline does."""
+
     plan: AuctionPlan
     started_at: datetime
     duration_ms: float
@@ -164,6 +174,8 @@ class RtbBids:
 
     async def plan(self, session: AsyncSession, ctx: DialContext) -> AuctionPlan:
         """Who takes part and what each one is sent (database and live state; no network)."""
+        arrived = request_arrived_var.get()
+        since = time.perf_counter() if arrived is None else arrived
         call, campaign = ctx.call, ctx.config.campaign
         now = self.clock()
         rows = await repository.auction_bidders(
@@ -207,6 +219,7 @@ class RtbBids:
             caller=call.caller,
             campaign_id=campaign.id,
             deadline_ms=min(campaign.auction_timeout_ms, MAX_AUCTION_MS),
+            since=since,
             pings=tuple(pings),
             settled=tuple(settled),
         )
@@ -215,7 +228,7 @@ class RtbBids:
         """Sends the plan's pings (the network part: no database work)."""
         started_at = self.clock()
         pinged, duration_ms = await run_pings(
-            self.http, plan.pings, deadline_ms=plan.deadline_ms, clock=self.clock
+            self.http, plan.pings, deadline_ms=plan.deadline_ms, clock=self.clock, since=plan.since
         )
         return AuctionOutcome(
             plan=plan, started_at=started_at, duration_ms=duration_ms, results=(*plan.settled, *pinged)

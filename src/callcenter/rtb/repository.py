@@ -197,7 +197,7 @@ async def bidder_analytics(
             count(Bid.accepted),
             count(Bid.valid),
             count(Bid.won),
-            count(Bid.reason == BidRejection.TIMEOUT),
+            count(Bid.pinged & (Bid.reason == BidRejection.TIMEOUT)),  # not pinged: no time was left
             count(Bid.reason.in_(_ERRORS)),
             func.avg(case((Bid.pinged, Bid.latency_ms))),
         )
