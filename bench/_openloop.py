@@ -75,7 +75,11 @@ async def open_loop(
             errors += 1
 
     # The load generator's own garbage collections (full passes took 25-150 ms here) would show up as
-    # the server's latency: the collector waits until the round is over.
+    # the server's latency: the collector waits until the round is over, and what is alive before the
+    # round is frozen out of it, so that the pause between rounds (the servers idle meanwhile, and their
+    # next round starts cold) stays a few milliseconds.
+    gc.collect()
+    gc.freeze()
     gc.disable()
     try:
         start = time.perf_counter()
