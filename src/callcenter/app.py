@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 
 from callcenter import __version__
 from callcenter.accounts.endpoints import router as users_router
@@ -63,6 +64,9 @@ async def close_outbound_clients(app: FastAPI) -> None:
     await app.state.pings.close()
 
 
+TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
+
+
 def create_app(
     settings: Settings | None = None, *, database: Database | None = None, live: LiveState | None = None
 ) -> FastAPI:
@@ -96,6 +100,7 @@ def create_app(
         docs_url="/api/docs",
         redoc_url=None,
         lifespan=lifespan,
+        telemetry=None if settings.opentelemetry else TELEMETRY_OFF,
     )
     app.state.settings = settings
     app.state.database = database or Database(settings)
