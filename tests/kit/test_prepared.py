@@ -163,6 +163,10 @@ async def test_a_statement_needing_no_transaction_borrows_a_connection_until_the
         assert await _name_of(engine, account_id) == expected
         if on_postgres:
             assert engine.sync_engine.pool.checkedout() == 0
+            async with AsyncSession(engine) as session:
+                with pytest.raises(KeyError, match="new_name"):
+                    await RENAME_AT_ONCE.execute(session, account_id=account_id, now=_now())
+                assert engine.sync_engine.pool.checkedout() == 0  # given back all the same
 
         async with AsyncSession(engine) as session:
             await session.begin()  # begun, with no connection yet

@@ -180,9 +180,8 @@ class Prepared:
         driver = await self._driver(session)
         if driver is None:
             return [tuple(row) for row in await session.execute(self.statement, params)]
-        compiled = driver.compiled
-        records = await driver.run(driver.connection.fetch, compiled.sql, *compiled.arguments(params))
-        return [compiled.row(record) for record in records]
+        records = await driver.run(driver.connection.fetch, params)
+        return [driver.compiled.row(record) for record in records]
 
     async def row(self, session: AsyncSession, **params: Any) -> Row | None:
         """The first row, or None."""
@@ -200,8 +199,7 @@ class Prepared:
         if driver is None:
             result = await session.execute(self.statement, params)
             return int(getattr(result, "rowcount", -1))
-        compiled = driver.compiled
-        status = await driver.run(driver.connection.execute, compiled.sql, *compiled.arguments(params))
+        status = await driver.run(driver.connection.execute, params)
         count = status.rsplit(" ", 1)[-1]
         return int(count) if count.isdigit() else -1
 
@@ -215,9 +213,12 @@ class _Driver:
     compiled: _Compiled
     borrowed: PoolProxiedConnection | None = None
 
-    async def run(self, method: Callable[..., Awaitable[Any]], sql: str, *arguments: Any) -> Any:
-        broken = True  # unless the statement ends normally or the server refused it
+    async def run(self, method: Callable[..., Awaitable[Any]], params: Mapping[str, Any]) -> Any:
+        sql = self.compiled.sql
+        broken = False
         try:
+            arguments = self.compiled.arguments(params)
+            broken = True  # until the statement ends normally or the server refused it
             result = await method(sql, *arguments)
             broken = False
             return result
