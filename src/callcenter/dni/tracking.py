@@ -304,8 +304,8 @@ def _recently_synced(pool: NumberPool) -> bool:
 
 
 async def _sync(session: AsyncSession, pool: NumberPool) -> None:
-    # Counted as synced from the start: the page views arriving while it runs (at 300 a second, a dozen
-    # in its ~40 ms) would otherwise each run it too, every one scanning the whole pool.
+    # Counted as synced from the start: the page views arriving while it runs would otherwise each run it
+    # too, every one scanning the whole pool (~5 ms of the database's CPU for 8,000 numbers).
     _synced_at[pool.id] = time.monotonic()
     await repository.add_missing_leases(session, pool)
 
