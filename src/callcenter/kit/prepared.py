@@ -15,7 +15,8 @@ Either way it joins the session's transaction: the request still commits or roll
 statement built with ``begins=False`` may run before the transaction opens, committed on its own; while
 the session has no connection yet it then runs on a pooled connection borrowed for that statement alone
 (a request whose statements are all such never takes a connection through the session at all).
-Errors arrive as SQLAlchemy's (``IntegrityError`` for a constraint, ``DBAPIError`` otherwise), so
+Errors arrive as SQLAlchemy's (``IntegrityError`` for a constraint, ``OperationalError`` when the
+connection is lost, ``DBAPIError`` otherwise), so
 callers handle them the same on both databases. Not supported (refused when compiled): expanding
 ``IN`` parameters; use ``= ANY(:list)`` on PostgreSQL-only code or several statements.
 """
@@ -97,11 +98,21 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     return _Compiled(str(compiled), tuple(binds), results)
 
 
+# Server errors that mean the connection is gone (SQLSTATE class 08, and 57P01-57P03: the server shut
+# down or was not accepting connections): like a socket error, not a refused statement.
+_CONNECTION_LOST = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,
+)
+
+
 def _translated(error: Exception, sql: str) -> exc.DBAPIError:
     kind: type[exc.DBAPIError]
     if isinstance(error, asyncpg.IntegrityConstraintViolationError):
         kind = exc.IntegrityError
-    elif isinstance(error, asyncpg.PostgresError):
+    elif isinstance(error, asyncpg.PostgresError) and not isinstance(error, _CONNECTION_LOST):
         kind = exc.DBAPIError
     else:
         kind = exc.OperationalError  # the connection broke or the driver refused
@@ -223,7 +234,7 @@ class _Driver:
             broken = False
             return result
         except asyncpg.PostgresError as error:
-            broken = self.connection.is_closed()
+            broken = isinstance(error, _CONNECTION_LOST) or self.connection.is_closed()
             raise _translated(error, sql) from error
         except (asyncpg.InterfaceError, asyncpg.InternalClientError, OSError) as error:
             raise _translated(error, sql) from error
