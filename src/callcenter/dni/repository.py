@@ -270,11 +270,15 @@ def writes_in_one_statement(session: AsyncSession) -> bool:
     """Whether the common page views are written with one statement each, without a transaction
     (:func:`insert_leased_session`, :func:`renew_pool_session`): on PostgreSQL, whose data-modifying
     CTEs make a lease and its session one atomic statement. SQLite takes the transactional way."""
-    return session.get_bind().dialect.driver == "asyncpg"
+    return _on_postgresql(session)
+
+
+def _on_postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _insert(session: AsyncSession) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return postgresql.insert if _on_postgresql(session) else sqlite.insert
 
 
 async def add_missing_leases(session: AsyncSession, pool: NumberPool) -> None:
