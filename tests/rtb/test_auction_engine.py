@@ -3,6 +3,7 @@ pings are sent with no database transaction open."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from datetime import UTC, datetime
@@ -150,6 +151,26 @@ async def test_no_bidder_is_pinged_once_the_deadline_has_passed(
     assert duration_ms >= 400
     assert [(r.verdict.reason, r.pinged, r.latency_ms) for r in results] == [("timeout", False, None)]
     assert bidder_server.requests_to(pings[0].bidder.endpoint_url) == []
+
+
+async def test_an_auction_cancelled_before_its_deadline_cancels_its_pings(
+    http: LeanHttp, bidder_server: BidderServer
+) -> None:
+    # Pings that would outlive the auction have no timer of their own: the auction stops them, at its
+    # deadline or, as here, when it is cancelled itself (its call is gone).
+    pings = _pings(bidder_server, Behaviour(hang=True), Behaviour(hang=True))
+    auction = asyncio.create_task(run_pings(http, pings, deadline_ms=800, clock=utcnow))
+    await asyncio.sleep(0.1)
+    assert http.stats().in_use == 2
+
+    auction.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await auction
+    for _ in range(50):
+        if http.stats().in_use == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert http.stats().in_use == 0
 
 
 async def test_network_work_runs_between_transactions_then_the_transaction_again() -> None:

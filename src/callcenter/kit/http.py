@@ -56,6 +56,10 @@ class OutboundError(Exception):
 class Timeout(OutboundError):
     """The request's deadline passed."""
 
+    @classmethod
+    def after(cls, timeout_s: float | None) -> Timeout:
+        return cls(f"no response within {timeout_s * 1000:.0f} ms" if timeout_s is not None else "timed out")
+
 
 class Refused(OutboundError):
     """The destination is not allowed (private or reserved address, not http(s))."""
@@ -87,14 +91,15 @@ class HttpResponse:
 
 class HttpClient(Protocol):
     """What callers need of an outbound client (``OutboundHttp``, ``lean_http.LeanHttp``; a benchmark
-    plugs in an httpx one to compare)."""
+    plugs in an httpx one to compare). ``timeout_s`` None: the request has no deadline of its own, the
+    caller bounds it by cancelling it (an auction, at its deadline)."""
 
     async def request(
         self,
         method: str,
         url: str,
         *,
-        timeout_s: float,
+        timeout_s: float | None,
         headers: Mapping[str, str] | None = None,
         body: bytes | None = None,
         max_redirects: int = 0,
@@ -202,7 +207,7 @@ class OutboundHttp:
         method: str,
         url: str,
         *,
-        timeout_s: float,
+        timeout_s: float | None,
         headers: Mapping[str, str] | None = None,
         body: bytes | None = None,
         max_redirects: int = 0,
@@ -236,7 +241,7 @@ class OutboundHttp:
                         )
                 raise ConnectionFailed(f"more than {max_redirects} redirects")
         except TimeoutError as exc:
-            raise Timeout(f"no response within {timeout_s * 1000:.0f} ms") from exc
+            raise Timeout.after(timeout_s) from exc
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, _RefusedAddress):
                 raise Refused(str(exc.os_error)) from exc

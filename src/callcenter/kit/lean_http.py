@@ -5,10 +5,10 @@ so the process sends bursts of a thousand small requests, and every microsecond 
 delays the last ping of a burst and the end of every auction behind it. aiohttp's request and response
 machinery is general (redirects, cookies, compression, tracing, streams); a ping needs none of it. This
 client does only what a ping needs, on asyncio transports and the ``httptools`` (llhttp) response
-parser: in ``bench/rtb_auction.py`` an auction's ping costs the process about 155-190 us of CPU in all
-(rendering, sending, reading, judging, the event loop, the kernel) against 255-320 us through aiohttp,
-and the auctions' overhead is the lowest of the clients compared (``docs/performance.md``, "RTB auction
-fan-out"). The app creates it as
+parser: in ``bench/rtb_auction.py`` an auction's ping costs the process about 160-210 us of CPU in all
+(rendering, sending, reading, judging, the event loop, the kernel) against 420-520 us through aiohttp in
+the same runs, and the auctions' overhead is the lowest of the clients compared (``docs/performance.md``,
+"RTB auction fan-out"). The app creates it as
 ``app.state.pings``; pixels and webhooks (the outbox) stay on ``kit/http.py``: they are few, and they
 may follow redirects.
 
@@ -20,14 +20,22 @@ Rules (the same as ``kit/http.py`` unless said otherwise):
   the requests whose deadline passed (or that were cancelled) while waiting, are counted (:meth:`stats`).
 - A connection goes back to the pool only after a complete response that allows keep-alive. It is
   closed after ``Connection: close``, an HTTP/1.0 response without keep-alive, a body delimited by the
-  end of the connection, any error, a timeout or a cancellation (an auction cancels the pings still
-  running at its deadline: the bidder's late answer must never be read as the answer to the next ping).
+  end of the connection, or any error.
+- A request abandoned while its response is awaited (its timeout, or the caller cancelling it: an
+  auction cancels the pings still running at its deadline) leaves its connection draining: the late
+  answer is read and dropped, never handed to anyone, and the connection then goes back to the pool as
+  after any complete response; with no whole answer within ``DRAIN_S`` it is closed. Slow bidders are
+  the usual ones to answer late: their next ping needs no new connection (nor a TLS handshake), and the
+  auction's end closes no sockets. Draining connections count as open; when the pool is full one is
+  closed, the longest draining first, after the idle ones.
 - A request sent on a reused idle connection that the server closed before sending any byte of a
   response (it timed the idle connection out as the request left) is sent again, once, on a new
   connection. Nothing else is retried: a bidder that received the ping and then failed is not pinged
   twice.
 - Every request has a total deadline (``timeout_s``: name resolution, waiting for the pool, connecting,
-  the TLS handshake, sending, waiting and reading together); going past it is :class:`Timeout`.
+  the TLS handshake, sending, waiting and reading together); going past it is :class:`Timeout`. Without
+  one (``None``) the caller bounds the request by cancelling it: an auction's pings that would outlive
+  the auction need no timer each, the auction's deadline cancels them.
 - A body (``Content-Length``, chunked, or until the connection closes) is read up to ``max_body_bytes``
   (64 KiB by default); beyond that :class:`BodyTooLarge`. No ``Accept-Encoding`` is sent, so bodies come
   as they are (identity).
@@ -52,6 +60,7 @@ Rules (the same as ``kit/http.py`` unless said otherwise):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import socket
 import ssl
@@ -81,6 +90,8 @@ KEEPALIVE_S = 15.0
 """How long an idle connection is kept: shorter than the idle timeout of common servers (nginx 75 s,
 Node 5 s is the exception, covered by the retry on a fresh connection)."""
 DNS_TTL_S = 10.0
+DRAIN_S = 2.0
+"""How long the late answer to an abandoned request is awaited, to keep its connection (see the rules)."""
 
 PoolKey = tuple[str, str, int]
 _STATUS_NO_BODY = frozenset({204, 304})
@@ -100,13 +111,14 @@ class _Destination:
 
 @dataclass(frozen=True, slots=True)
 class PoolStats:
-    """The pool now (``open``, ``in_use``, ``idle``, ``waiting``) and since the client started
-    (``waits``: requests that found the pool full; ``pool_timeouts``: requests whose deadline passed, or
-    that were cancelled, while waiting for a connection; ``connects``; ``retries``)."""
+    """The pool now (``open``: ``in_use``, ``idle`` and ``draining`` together; ``waiting``) and since the
+    client started (``waits``: requests that found the pool full; ``pool_timeouts``: requests whose
+    deadline passed, or that were cancelled, while waiting for a connection; ``connects``; ``retries``)."""
 
     open: int
     in_use: int
     idle: int
+    draining: int
     waiting: int
     waits: int
     pool_timeouts: int
@@ -197,6 +209,7 @@ class _Connection(asyncio.Protocol):
         self.idle_since = 0.0
         self.reused = False
         self.waiter: asyncio.Future[None] | None = None
+        self.draining: asyncio.TimerHandle | None = None  # the end of its drain, while draining
         self.cap = 0
         self.error: Exception | None = None
         self._reset()
@@ -220,7 +233,7 @@ class _Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         waiter = self.waiter
-        if waiter is None or waiter.done():
+        if self.draining is None and (waiter is None or waiter.done()):
             # Bytes nobody asked for (on an idle connection): the stream can no longer be trusted.
             self.close()
             return
@@ -292,6 +305,8 @@ class _Connection(asyncio.Protocol):
         self.keep_alive = self.parser.should_keep_alive()
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(None)
+        elif self.draining is not None:
+            self.pool._drained(self)
 
     # --- use ---
 
@@ -311,20 +326,36 @@ class _Connection(asyncio.Protocol):
             self.transport = None
         self.closed = True
 
-    async def exchange(self, request: bytes, cap: int) -> None:
-        """Sends the request and waits for the whole response (the caller bounds the wait)."""
+    def abandoned(self) -> bool:
+        """Its request gave up waiting (timeout, cancellation) while the response may still come."""
+        waiter = self.waiter
+        return waiter is not None and waiter.cancelled() and not self.complete and not self.closed
+
+    def exchange(self, request: bytes, cap: int) -> asyncio.Future[None]:
+        """Sends the request; the future is done when the whole response is in (the caller bounds the
+        wait). A plain function, not a coroutine: one object less per request."""
         if self.transport is None:
             # Closed by the peer between connecting and this request: nothing was sent.
             raise ConnectionFailed("the connection closed before the request was sent")
         self._reset()
         self.cap = cap
         self.error = None
-        self.waiter = asyncio.get_running_loop().create_future()
+        self.waiter = waiter = asyncio.get_running_loop().create_future()
         self.transport.write(request)
-        try:
-            await self.waiter
-        finally:
-            self.waiter = None
+        return waiter
+
+
+def _message(
+    method: str, destination: _Destination, headers: Mapping[str, str] | None, body: bytes | None
+) -> bytes:
+    framing = b"Content-Length: %d\r\n\r\n" % len(body) if body is not None else b"\r\n"
+    return b"".join(
+        (method.encode("ascii"), destination.head, _encode_headers(headers), framing, body or b"")
+    )
+
+
+_NO_DEADLINE = contextlib.nullcontext()
+"""The deadline of a request without one: reusable, so such a request allocates no timeout object."""
 
 
 class LeanHttp:
@@ -337,13 +368,16 @@ class LeanHttp:
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         ssl_context: ssl.SSLContext | None = None,
+        drain_s: float = DRAIN_S,
     ) -> None:
         self.allow_private = allow_private
+        self.drain_s = drain_s
         self.max_connections = max_connections
         self.max_body_bytes = max_body_bytes
         self._ssl_context = ssl_context
         self._idle: dict[PoolKey, list[_Connection]] = {}
         self._idle_count = 0
+        self._draining: dict[_Connection, None] = {}  # in the order they started draining
         self._open = 0  # connections open, in use or idle, and connections being made
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._dns: dict[tuple[str, int], tuple[float, list[tuple[int, str]]]] = {}
@@ -355,8 +389,9 @@ class LeanHttp:
     def stats(self) -> PoolStats:
         return PoolStats(
             open=self._open,
-            in_use=self._open - self._idle_count,
+            in_use=self._open - self._idle_count - len(self._draining),
             idle=self._idle_count,
+            draining=len(self._draining),
             waiting=len(self._waiters),
             waits=self._waits,
             pool_timeouts=self._pool_timeouts,
@@ -369,7 +404,7 @@ class LeanHttp:
         method: str,
         url: str,
         *,
-        timeout_s: float,
+        timeout_s: float | None,
         headers: Mapping[str, str] | None = None,
         body: bytes | None = None,
         max_redirects: int = 0,
@@ -386,17 +421,11 @@ class LeanHttp:
         destination = _destination(url)
         if destination.literal is not None and not self.allow_private and not _public(destination.literal):
             raise Refused(f"the address {destination.literal} is private or reserved")
-        parts = [method.encode("ascii"), destination.head, _encode_headers(headers)]
-        if body is not None:
-            parts.append(b"Content-Length: %d\r\n\r\n" % len(body))
-            parts.append(body)
-        else:
-            parts.append(b"\r\n")
-        payload = b"".join(parts)
+        payload = _message(method, destination, headers, body)
         connection: _Connection | None = None
         try:
-            async with asyncio.timeout(timeout_s):
-                connection = await self._acquire(destination)
+            async with asyncio.timeout(timeout_s) if timeout_s is not None else _NO_DEADLINE:
+                connection = self._take_idle(destination.key) or await self._acquire(destination)
                 try:
                     await connection.exchange(payload, cap)
                 except _Stale:
@@ -406,12 +435,15 @@ class LeanHttp:
                     connection = await self._acquire(destination, fresh=True)
                     await connection.exchange(payload, cap)
         except TimeoutError as exc:
-            raise Timeout(f"no response within {timeout_s * 1000:.0f} ms") from exc
+            raise Timeout.after(timeout_s) from exc
         finally:
-            # Unless the response came whole, the connection is closed (whatever stopped the request:
-            # an error, the deadline, or the auction cancelling the ping).
+            # Unless the response came whole, the connection is closed, or drained when the request
+            # was abandoned while waiting for its answer (its deadline, the auction cancelling the ping).
             if connection is not None:
-                self._release(connection)
+                if connection.abandoned():
+                    self._drain(connection)
+                else:
+                    self._release(connection)
         assert connection is not None
         return HttpResponse(
             status=connection.status,
@@ -434,6 +466,11 @@ class LeanHttp:
                 break
             if self._idle_count:
                 self._evict_one()
+                continue
+            if self._draining:
+                oldest = next(iter(self._draining))  # the one draining the longest
+                self._stop_draining(oldest)
+                self._discard(oldest)
                 continue
             await self._wait_for_room()
         self._open += 1
@@ -509,8 +546,38 @@ class LeanHttp:
             connection.close()
             self._open -= 1
 
+    def _drain(self, connection: _Connection) -> None:
+        if self._closed:
+            self._release(connection)  # closed: the client keeps no connection any more
+            return
+        connection.draining = asyncio.get_running_loop().call_later(
+            self.drain_s, self._drain_expired, connection
+        )
+        self._draining[connection] = None
+        self._wake()  # a request waiting for room may take it: a draining connection can be closed for it
+
+    def _stop_draining(self, connection: _Connection) -> None:
+        if connection.draining is not None:
+            connection.draining.cancel()
+            connection.draining = None
+        self._draining.pop(connection, None)
+
+    def _drained(self, connection: _Connection) -> None:
+        """The late answer came whole: the connection is as after any response."""
+        self._stop_draining(connection)
+        self._release(connection)
+
+    def _drain_expired(self, connection: _Connection) -> None:
+        self._stop_draining(connection)
+        self._discard(connection)
+        self._wake()
+
     def _forget(self, connection: _Connection) -> None:
-        """A connection closed by the peer: out of the idle lists if it was there, and its room freed."""
+        """A connection closed by the peer (or after an error): out of the idle lists or the draining
+        ones if it was there, and its room freed."""
+        if connection.draining is not None:
+            self._drain_expired(connection)
+            return
         idle = self._idle.get(connection.key)
         if idle and connection in idle:
             idle.remove(connection)
@@ -608,6 +675,8 @@ class LeanHttp:
                 self._discard(connection)
         self._idle.clear()
         self._idle_count = 0
+        for connection in list(self._draining):
+            self._drain_expired(connection)
         for task in self._resolving.values():
             task.cancel()
 
@@ -616,6 +685,9 @@ class _Detached:
     """The pool of a connection already accounted for as closed: its late callbacks change nothing."""
 
     def _forget(self, connection: Any) -> None:
+        pass
+
+    def _drained(self, connection: Any) -> None:
         pass
 
 

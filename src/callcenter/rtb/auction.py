@@ -81,24 +81,12 @@ class PingResult:
 
 
 async def send_ping(
-    http: HttpClient, ping: Ping, *, timeout_s: float, clock: Clock, started: float | None = None
+    http: HttpClient, ping: Ping, *, timeout_s: float | None, clock: Clock, started: float | None = None
 ) -> PingResult:
-    """Sends one ping and judges the answer; never raises for anything the bidder does."""
+    """Sends one ping and judges the answer; never raises for anything the bidder does. ``timeout_s``
+    None: the ping has no deadline of its own, the caller cancels it (``run_pings``, at the auction's)."""
     started = time.perf_counter() if started is None else started
     request = ping.request
-
-    def result(
-        verdict: BidVerdict, *, http_status: int | None = None, raw_body: str | None = None
-    ) -> PingResult:
-        return PingResult(
-            bidder=ping.bidder,
-            bid_id=uuid.uuid4(),
-            verdict=verdict,
-            http_status=http_status,
-            raw_body=raw_body,
-            latency_ms=(time.perf_counter() - started) * 1000,
-        )
-
     try:
         response = await http.request(
             request.method,
@@ -108,16 +96,36 @@ async def send_ping(
             body=request.encoded_body(),
         )
     except Timeout as exc:
-        return result(rejected(BidRejection.TIMEOUT, str(exc)))
+        return _answered(ping, started, rejected(BidRejection.TIMEOUT, str(exc)))
     except BodyTooLarge as exc:
-        return result(rejected(BidRejection.INVALID_BODY, str(exc)))
+        return _answered(ping, started, rejected(BidRejection.INVALID_BODY, str(exc)))
     except OutboundError as exc:
-        return result(rejected(BidRejection.HTTP_ERROR, str(exc)))
+        return _answered(ping, started, rejected(BidRejection.HTTP_ERROR, str(exc)))
     except Exception as exc:  # one bidder must never break the auction of the others
         logger.exception("bidder ping failed", extra={"bidder_id": str(ping.bidder.id)})
-        return result(rejected(BidRejection.HTTP_ERROR, f"{type(exc).__name__}"))
+        return _answered(ping, started, rejected(BidRejection.HTTP_ERROR, f"{type(exc).__name__}"))
     verdict = judge(ping.bidder, status=response.status, body=response.body, now=clock())
-    return result(verdict, http_status=response.status, raw_body=truncated_body(response.body))
+    return _answered(
+        ping, started, verdict, http_status=response.status, raw_body=truncated_body(response.body)
+    )
+
+
+def _answered(
+    ping: Ping,
+    started: float,
+    verdict: BidVerdict,
+    *,
+    http_status: int | None = None,
+    raw_body: str | None = None,
+) -> PingResult:
+    return PingResult(
+        bidder=ping.bidder,
+        bid_id=uuid.uuid4(),
+        verdict=verdict,
+        http_status=http_status,
+        raw_body=raw_body,
+        latency_ms=(time.perf_counter() - started) * 1000,
+    )
 
 
 async def run_pings(
@@ -141,21 +149,37 @@ async def run_pings(
         detail = f"not pinged: the auction deadline ({deadline_ms} ms after the call arrived) had passed"
         results = [_timed_out(ping, detail, pinged=False, latency_ms=None) for ping in pings]
         return results, (time.perf_counter() - since) * 1000
-    tasks = [
-        asyncio.create_task(
-            send_ping(
-                http,
-                ping,
-                timeout_s=min(ping.bidder.timeout_ms / 1000, left_s),
-                clock=clock,
-                started=since,
-            )
+    # One timer for the auction: a ping gets one of its own only when its bidder's timeout ends before the
+    # auction does (a burst of calls sends a thousand pings at once; each timer is CPU spent before the
+    # last of them can leave, and again when it is cancelled).
+    loop = asyncio.get_running_loop()
+    over: asyncio.Future[None] = loop.create_future()
+    unanswered = len(pings)
+
+    def answered(_: object) -> None:
+        nonlocal unanswered
+        unanswered -= 1
+        if not unanswered:
+            _end(over)
+
+    tasks = []
+    for ping in pings:
+        own_s = ping.bidder.timeout_ms / 1000
+        task = loop.create_task(
+            send_ping(http, ping, timeout_s=own_s if own_s < left_s else None, clock=clock, started=since)
         )
-        for ping in pings
-    ]
-    _, pending = await asyncio.wait(tasks, timeout=deadline_at - time.perf_counter())
-    for task in pending:
-        task.cancel()  # not awaited: the auction does not wait for a bidder to hang up
+        task.add_done_callback(answered)
+        tasks.append(task)
+    deadline = loop.call_later(deadline_at - time.perf_counter(), _end, over)
+    try:
+        await over
+    finally:
+        deadline.cancel()
+        for task in tasks:
+            # The pings still running (a no-op for the others), not awaited: the auction does not wait for
+            # a bidder to hang up. Also when the auction itself is cancelled (its call is gone): a ping
+            # without a timer of its own would run on.
+            task.cancel()
     duration_ms = (time.perf_counter() - since) * 1000
     detail = f"no answer before the auction deadline ({deadline_ms} ms)"
     results = [
@@ -165,6 +189,11 @@ async def run_pings(
         for ping, task in zip(pings, tasks, strict=True)
     ]
     return results, duration_ms
+
+
+def _end(over: asyncio.Future[None]) -> None:
+    if not over.done():
+        over.set_result(None)
 
 
 def _timed_out(ping: Ping, detail: str, *, pinged: bool, latency_ms: float | None) -> PingResult:

@@ -224,16 +224,20 @@ def _shape(
     body = None if method == "GET" else template or default_template(content_type)
     has_content_type = any(name.lower() == "content-type" for name, _ in headers)
 
-    def text(template: str) -> str:
-        return template if has_tokens(template) else render_encoded(template, {})
+    def text(template: str) -> tuple[str, bool]:
+        """The template and True when it has tokens to render, else the final text and False."""
+        rendered = has_tokens(template)
+        return (template if rendered else render_encoded(template, {})), rendered
 
+    url_text, url_rendered = text(url)
+    body_text, body_rendered = (None, False) if body is None else text(body)
     return _Shape(
         method=method,
-        url=text(url),
-        url_rendered=has_tokens(url),
-        headers=tuple((name, text(value), has_tokens(value)) for name, value in headers),
-        body=None if body is None else text(body),
-        body_rendered=body is not None and has_tokens(body),
+        url=url_text,
+        url_rendered=url_rendered,
+        headers=tuple((name, *text(value)) for name, value in headers),
+        body=body_text,
+        body_rendered=body_rendered,
         body_encoder=body_encoder(content_type),
         content_type=None if body is None or has_content_type else content_type,
     )
