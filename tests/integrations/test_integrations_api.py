@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.integrations.tokens import BUILTIN_NAMES
+from callcenter.models.accounts import Role
 from tests.config_factories import create_campaign, create_publisher
-from tests.factories import LoggedIn
+from tests.factories import LoggedIn, create_user, logged_in_client
 from tests.integrations.helpers import integration
 
 URL = "http://127.0.0.1:9/px"
@@ -116,6 +117,23 @@ async def test_webhooks_get_a_signing_secret_that_can_be_rotated(owner: LoggedIn
     assert rotated["secret"].startswith("whsec_") and rotated["secret"] != hook["secret"]
     pixel = await integration(owner, name="Pixel", event="completed", url=URL)
     assert (await owner.client.post(f"/api/integrations/{pixel['id']}/rotate-secret")).status_code == 409
+
+
+async def test_a_reporting_user_sees_neither_header_values_nor_the_signing_secret(
+    app, session: AsyncSession, owner: LoggedIn
+) -> None:  # type: ignore[no-untyped-def]
+    hook = await integration(
+        owner, kind="webhook", event="completed", url=URL, headers={"Authorization": "Bearer s3cret"}
+    )
+    reporter = await create_user(session, account_id=owner.account_id, role=Role.REPORTING)
+    async with logged_in_client(app, reporter) as reporting:
+        read = (await reporting.client.get(f"/api/integrations/{hook['id']}")).json()
+        listed = (await reporting.client.get("/api/integrations")).json()["items"]
+    for shown in (read, *listed):
+        assert (shown["headers"], shown["secret"]) == ({"Authorization": "********"}, "********")
+    owners = (await owner.client.get(f"/api/integrations/{hook['id']}")).json()
+    assert owners["headers"] == {"Authorization": "Bearer s3cret"}
+    assert owners["secret"] == hook["secret"] and hook["secret"].startswith("whsec_")
 
 
 async def test_token_list_has_the_built_ins_and_the_campaigns_url_parameters(

@@ -17,12 +17,13 @@ from callcenter.integrations.outbox import RETRY_DELAYS
 from callcenter.integrations.signing import signature
 from callcenter.kit.db import Database
 from callcenter.kit.http import OutboundHttp
+from callcenter.models.accounts import Role
 from callcenter.models.base import utcnow
 from callcenter.models.calls import Call, CallStatus
 from callcenter.models.integrations import DeliveryStatus
 from callcenter.worker.outbox import OutboxWorker
 from callcenter.worker.repository import Outcome, claim_due, record
-from tests.factories import LoggedIn
+from tests.factories import LoggedIn, create_user, logged_in_client
 from tests.integrations.conftest import Clock
 from tests.integrations.helpers import attempts, deliveries, integration, routed_campaign
 from tests.integrations.receiver import Receiver
@@ -138,6 +139,19 @@ async def test_retries_follow_the_schedule_then_the_delivery_is_dead_lettered_an
     [delivery] = await deliveries(session)
     assert delivery.status is DeliveryStatus.DELIVERED
     assert len(set(receiver.ids())) == 1  # the replay keeps the message id
+
+
+async def test_a_reporting_user_sees_a_deliverys_header_names_not_their_values(
+    app, session: AsyncSession, owner: LoggedIn
+) -> None:  # type: ignore[no-untyped-def]
+    await integration(owner, event="completed", url="http://127.0.0.1:9/px", headers={"X-Api-Key": "k3y"})
+    await _one_event(session, owner)
+    [delivery] = await deliveries(session)
+    reporter = await create_user(session, account_id=owner.account_id, role=Role.REPORTING)
+    async with logged_in_client(app, reporter) as reporting:
+        masked = (await reporting.client.get(f"/api/deliveries/{delivery.id}")).json()["headers"]
+    shown = (await owner.client.get(f"/api/deliveries/{delivery.id}")).json()["headers"]
+    assert (masked["X-Api-Key"], shown["X-Api-Key"]) == ("********", "k3y")
 
 
 async def test_replaying_every_failed_delivery_of_an_integration(

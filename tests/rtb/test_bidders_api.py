@@ -192,12 +192,20 @@ async def test_private_endpoint_is_refused_unless_the_installation_allows_it(
 
 
 async def test_reporting_user_can_read_but_not_change_bidders(app, session, owner: LoggedIn) -> None:  # type: ignore[no-untyped-def]
-    bidder = await post_bidder(owner.client)
+    bidder = await post_bidder(owner.client, headers={"Authorization": "Bearer s3cret", "X-Source": "cc"})
     reporter = await create_user(session, account_id=owner.account_id, role=Role.REPORTING)
     async with logged_in_client(app, reporter) as reporting:
-        assert (await reporting.client.get(f"/api/rtb/bidders/{bidder['id']}")).status_code == 200
+        read = await reporting.client.get(f"/api/rtb/bidders/{bidder['id']}")
+        assert read.status_code == 200
+        listed = (await reporting.client.get("/api/rtb/bidders")).json()["items"]
         response = await reporting.client.patch(f"/api/rtb/bidders/{bidder['id']}", json={"name": "x"})
         assert response.status_code == 403
+    # Credentials stay with who may change the bidder: a reader sees the header names only.
+    masked = {"Authorization": "********", "X-Source": "********"}
+    assert read.json()["headers"] == masked
+    assert [item["headers"] for item in listed] == [masked]
+    shown = (await owner.client.get(f"/api/rtb/bidders/{bidder['id']}")).json()["headers"]
+    assert shown == {"Authorization": "Bearer s3cret", "X-Source": "cc"}
 
 
 async def _campaign(owner: LoggedIn) -> str:

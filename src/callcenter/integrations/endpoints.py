@@ -11,6 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from callcenter.auth.context import AuthContext
+from callcenter.auth.credentials import headers_for, secret_for
 from callcenter.auth.dependencies import AppSettings, ConfigRead, ConfigWrite
 from callcenter.calls.extensions import CallEventName
 from callcenter.calls.inbound import Engine
@@ -63,7 +65,9 @@ POSTBACK_TOKEN = "/postback-tokens/{token_id}"  # noqa: S105 - a route, not a se
 PROVIDER_NUMBER = "/telephony/numbers/{number_id}"
 
 
-def _integration(row: Integration) -> IntegrationRead:
+def _integration(row: Integration, auth: AuthContext) -> IntegrationRead:
+    """Header values and the signing secret are credentials: masked for who may not change the
+    integration (auth/credentials)."""
     return IntegrationRead(
         id=row.id,
         name=row.name,
@@ -72,7 +76,7 @@ def _integration(row: Integration) -> IntegrationRead:
         campaign_id=row.campaign_id,
         method=row.method,
         url=row.url,
-        headers=row.headers or {},
+        headers=headers_for(auth, row.headers or {}),
         body=row.body,
         content_type=row.content_type,
         conditions=Conditions.model_validate(row.conditions or {}),
@@ -81,7 +85,7 @@ def _integration(row: Integration) -> IntegrationRead:
         else None,
         timeout_ms=row.timeout_ms,
         active=row.active,
-        secret=row.secret,
+        secret=secret_for(auth, row.secret),
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -115,7 +119,7 @@ async def list_integrations(
     auth: ConfigRead, session: DbSession, filters: Annotated[IntegrationFilters, Query()], page: Pagination
 ) -> Page[IntegrationRead]:
     rows, total = await service.list_integrations(session, auth, filters, page)
-    return Page(items=[_integration(r) for r in rows], total=total)
+    return Page(items=[_integration(r, auth) for r in rows], total=total)
 
 
 @router.post("/integrations", response_model=IntegrationRead, status_code=status.HTTP_201_CREATED)
@@ -123,12 +127,12 @@ async def create_integration(
     data: IntegrationCreate, auth: ConfigWrite, session: DbSession, settings: AppSettings
 ) -> IntegrationRead:
     row = await service.create_integration(session, auth, data, allow_private=settings.allow_private_urls)
-    return _integration(row)
+    return _integration(row, auth)
 
 
 @router.get(INTEGRATION, response_model=IntegrationRead)
 async def get_integration(integration_id: uuid.UUID, auth: ConfigRead, session: DbSession) -> IntegrationRead:
-    return _integration(await service.get_integration(session, auth, integration_id))
+    return _integration(await service.get_integration(session, auth, integration_id), auth)
 
 
 @router.patch(INTEGRATION, response_model=IntegrationRead)
@@ -142,7 +146,7 @@ async def update_integration(
     row = await service.update_integration(
         session, auth, integration_id, data, allow_private=settings.allow_private_urls
     )
-    return _integration(row)
+    return _integration(row, auth)
 
 
 @router.delete(INTEGRATION, status_code=status.HTTP_204_NO_CONTENT)
@@ -167,7 +171,7 @@ async def send_test(
 
 @router.post(INTEGRATION + "/rotate-secret", response_model=IntegrationRead)
 async def rotate_secret(integration_id: uuid.UUID, auth: ConfigWrite, session: DbSession) -> IntegrationRead:
-    return _integration(await service.rotate_secret(session, auth, integration_id))
+    return _integration(await service.rotate_secret(session, auth, integration_id), auth)
 
 
 @router.post(INTEGRATION + "/replay-failed", response_model=ReplayResult)
@@ -201,7 +205,7 @@ async def get_delivery(delivery_id: uuid.UUID, auth: ConfigRead, session: DbSess
     delivery, attempts = await service.get_delivery(session, auth, delivery_id)
     return DeliveryDetail(
         **DeliveryRead.model_validate(delivery).model_dump(),
-        headers=delivery.headers or {},
+        headers=headers_for(auth, delivery.headers or {}),
         body=delivery.body,
         attempt_log=[AttemptRead.model_validate(a) for a in attempts],
     )

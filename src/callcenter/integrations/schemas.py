@@ -153,7 +153,10 @@ class IntegrationRead(BaseModel):
     redtrack: RedTrackSettings | None
     timeout_ms: int
     active: bool
-    secret: str | None = Field(description="Webhooks: the Standard Webhooks signing secret (whsec_...)")
+    secret: str | None = Field(
+        description="Webhooks: the Standard Webhooks signing secret (whsec_...); ******** for users who "
+        "cannot change integrations, who also see header values masked"
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -58,7 +58,7 @@ async def list_bidders(
     order: Annotated[SortOrder, Depends(parse_bidder_sort)],
 ) -> Page[BidderRead]:
     rows, total = await service.list_bidders(session, auth, filters, page, order)
-    return Page(items=[BidderRead.model_validate(r) for r in rows], total=total)
+    return Page(items=[BidderRead.shown_to(r, auth) for r in rows], total=total)
 
 
 @router.post("/rtb/bidders", response_model=BidderRead, status_code=status.HTTP_201_CREATED)
@@ -71,7 +71,7 @@ async def create_bidder(
 
 @router.get(BIDDER, response_model=BidderRead)
 async def get_bidder(bidder_id: uuid.UUID, auth: ConfigRead, session: DbSession) -> BidderRead:
-    return BidderRead.model_validate(await service.get_bidder(session, auth, bidder_id))
+    return BidderRead.shown_to(await service.get_bidder(session, auth, bidder_id), auth)
 
 
 @router.patch(BIDDER, response_model=BidderRead)

@@ -24,6 +24,8 @@ from pydantic import (
     field_validator,
 )
 
+from callcenter.auth.context import AuthContext
+from callcenter.auth.credentials import headers_for
 from callcenter.kit.fields import E164, Cap, Money, UsState
 from callcenter.kit.templating import unknown_tokens
 from callcenter.models.buyers import PartyStatus
@@ -232,6 +234,12 @@ class BidderRead(BaseModel):
     monthly_cap: int | None
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def shown_to(cls, bidder: Any, auth: AuthContext) -> BidderRead:
+        """Header values are credentials: masked for who may not change the bidder (auth/credentials)."""
+        read = cls.model_validate(bidder)
+        return read.model_copy(update={"headers": headers_for(auth, read.headers)})
 
 
 class BidderFilters(BaseModel):
