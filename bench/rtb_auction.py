@@ -23,7 +23,9 @@ when it should have ended: the deadline when a bidder is late, else the slowest 
 ms`` (p99) is the part of the time before the auction's pings could leave: waiting for the event loop
 and rendering the pings, which in a burst is the time taken to set up the auctions ahead of it. ``lost``
 counts in-time bids that missed the auction (their answer came after the deadline, because their ping
-left late). Pool occupancy is sampled every 10 ms (``conns`` at the peak,
+left late); it is counted once a burst's auctions have all ended (an auction's results are kept until
+then, as the product keeps them to store the bids), so that the bench's own bookkeeping never runs
+between two auctions ending at the same instant. Pool occupancy is sampled every 10 ms (``conns`` at the peak,
 ``waits``: requests queued for a connection at the peak; ``pool to``: requests whose deadline passed
 waiting for one). Baseline in the same run: one ping at a time to the 5 ms bidder (the loopback and
 bidder-server floor). A case still running after 20 s is stopped (reported as fell behind), and so is a
@@ -189,7 +191,7 @@ class HttpxClient:
         method: str,
         url: str,
         *,
-        timeout_s: float,
+        timeout_s: float | None,
         headers: Mapping[str, str] | None = None,
         body: bytes | None = None,
         max_redirects: int = 0,
@@ -302,10 +304,16 @@ class CaseResult:
     name: str
     overheads_ms: list[float] = field(default_factory=list)
     start_delays_ms: list[float] = field(default_factory=list)
-    lost_in_time: int = 0
     auctions: int = 0
+    lost_in_time: int = 0
+    outcomes: list[list[PingResult]] = field(default_factory=list)
     cpu_s: float = 0.0
     finished: bool = True
+
+    def settle(self) -> None:
+        """Counts the in-time bids lost by the auctions ended since the last call, and lets them go."""
+        self.lost_in_time += sum(_lost(r) for results in self.outcomes for r in results)
+        self.outcomes.clear()
 
     def q(self, quantile: float, values: list[float] | None = None) -> float:
         ordered = sorted(self.overheads_ms if values is None else values)
@@ -358,7 +366,10 @@ async def one_auction(
     results, _ = await run_pings(http, pings, deadline_ms=DEADLINE_MS, clock=clock, since=scheduled)
     result.overheads_ms.append((time.perf_counter() - scheduled) * 1000 - expected_ms)
     result.auctions += 1
-    result.lost_in_time += sum(_lost(r) for r in results)
+    # Counted by ``settle`` after the auction or, in a burst, after the round, and kept alive until then
+    # (the product keeps them to store the bids): the bench's own bookkeeping, and freeing an auction's
+    # objects, must not delay the auctions ending at the same instant.
+    result.outcomes.append(results)
 
 
 async def burst(
@@ -370,6 +381,7 @@ async def burst(
         await asyncio.gather(
             *(one_auction(http, configs, scheduled, expected_ms, result) for _ in range(CONCURRENT))
         )
+        result.settle()
         await asyncio.sleep(0.2)
 
 
@@ -386,6 +398,7 @@ async def open_loop(
         if delay > 0:
             await asyncio.sleep(delay)
         await one_auction(http, configs, at, expected_ms, result)
+        result.settle()  # auctions end one at a time here: kept, they would only load the collector
 
     await asyncio.gather(*(scheduled(i) for i in range(int(rate * seconds))))
 
