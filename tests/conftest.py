@@ -80,6 +80,10 @@ def settings(database_url: str, backend: str) -> Settings:
         secret_key="test-secret",  # type: ignore[arg-type]
         allow_private_urls=True,
         log_json=False,
+        # The webhook deadlines are the concern of the tests about them (tests/calls/test_outage.py); in
+        # the others a stall of a busy test machine must not turn a call into a fallback.
+        voice_deadline_ms=10_000,
+        callback_deadline_ms=10_000,
     )
 
 

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=15 * 60, ge=1)
     # Public DNI endpoint (/api/dni/track): requests per client IP per minute.
     dni_track_rate_per_minute: int = Field(default=300, ge=1)
+    # A voice webhook (a call's first answer, a dial result, a flow step) answers within this, or the
+    # caller is forwarded from the fallback cache. Twilio waits 15 s; a caller in silence should not.
+    # At least 1.5 s: an RTB auction may take 1 s of it before the call's database work.
+    voice_deadline_ms: int = Field(default=1500, ge=1500, le=14_000)
+    # Status and recording callbacks: a status past this is kept for the deferred writer to replay.
+    callback_deadline_ms: int = Field(default=2000, ge=1000, le=14_000)
 
     @model_validator(mode="after")
     def _default_public_url(self) -> Settings:

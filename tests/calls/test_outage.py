@@ -13,10 +13,12 @@ from callcenter.calls.background import flush_deferred
 from callcenter.kit.db import Database
 from callcenter.models.accounts import Account
 from callcenter.models.calls import Call, CallEvent
+from callcenter.settings import Settings
 from tests.calls.factories import make_campaign, make_number, make_target
 
 CALLER = "+12125550123"
 FALLBACK = "+14155550999"
+PRODUCTION_DEADLINE_MS: int = Settings.model_fields["voice_deadline_ms"].default
 
 
 @pytest.fixture
@@ -47,6 +49,7 @@ async def test_callers_reach_the_fallback_number_while_the_database_is_down(
     await twilio.call(to=to, from_=CALLER)  # a normal call fills the process's fallback cache
 
     port = 1 if failure == "refused" else silent_server
+    app.state.settings = settings.model_copy(update={"voice_deadline_ms": PRODUCTION_DEADLINE_MS})
     healthy: Database = app.state.database
     app.state.database = Database(
         settings.model_copy(update={"database_url": f"postgresql+asyncpg://x@127.0.0.1:{port}/x"})
@@ -79,6 +82,29 @@ async def test_callers_reach_the_fallback_number_while_the_database_is_down(
         ("error", expected_reason),
         ("fallback", expected_reason),
     ]
+
+
+async def test_the_voice_webhook_waits_for_the_configured_deadline(
+    session: AsyncSession, account: Account, twilio, app, settings, silent_server: int
+) -> None:
+    campaign = await make_campaign(session, account_id=account.id, fallback_number=FALLBACK)
+    await make_target(session, campaign=campaign)
+    to = (await make_number(session, campaign=campaign)).number
+    await twilio.call(to=to, from_=CALLER)
+    app.state.settings = settings.model_copy(update={"voice_deadline_ms": PRODUCTION_DEADLINE_MS + 500})
+    healthy: Database = app.state.database
+    app.state.database = Database(
+        settings.model_copy(update={"database_url": f"postgresql+asyncpg://x@127.0.0.1:{silent_server}/x"})
+    )
+    try:
+        answer = asyncio.create_task(twilio.call(to=to, from_="+13105550112", send_status=False))
+        done, _ = await asyncio.wait({answer}, timeout=PRODUCTION_DEADLINE_MS / 1000 + 0.1)
+        assert not done  # still waiting for the database past the default deadline
+        during = await answer
+    finally:
+        await app.state.database.dispose()
+        app.state.database = healthy
+    assert f"<Number>{FALLBACK}</Number>" in during.twiml[0]
 
 
 async def test_unknown_number_during_an_outage_hears_the_apology(twilio, app, settings) -> None:

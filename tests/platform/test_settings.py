@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from callcenter.settings import Settings
 
@@ -18,3 +19,9 @@ def test_explicit_public_url_wins_and_https_makes_cookies_secure(monkeypatch: py
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.public_url == "https://calls.example.com"
     assert settings.cookie_secure is True
+
+
+def test_a_voice_deadline_shorter_than_an_auction_needs_is_refused() -> None:
+    with pytest.raises(ValidationError, match="voice_deadline_ms"):
+        Settings(_env_file=None, voice_deadline_ms=1000)  # type: ignore[call-arg]
+    assert Settings(_env_file=None).voice_deadline_ms == 1500  # type: ignore[call-arg]

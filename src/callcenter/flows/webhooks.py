@@ -21,11 +21,11 @@ from callcenter.flows.executor import EventKind, FlowEvent
 from callcenter.flows.runner import handle_flow_step
 from callcenter.models.base import utcnow
 from callcenter.telephony.endpoints import (
-    VOICE_DEADLINE_S,
     TwilioParams,
     _in_transaction,
     emergency_reply,
     twiml,
+    voice_deadline_s,
 )
 from callcenter.telephony.instructions import VoiceReply
 
@@ -54,7 +54,7 @@ async def flow_step(
 
     extra = {"call_sid": params["CallSid"], "flow_session_id": str(session_id)}
     try:
-        reply = await asyncio.wait_for(_in_transaction(request, work), VOICE_DEADLINE_S)
+        reply = await asyncio.wait_for(_in_transaction(request, work), voice_deadline_s(request))
     except TimeoutError:
         logger.error("flow webhook missed its deadline", extra=extra)
         return twiml(emergency_reply(request, params, reason="deadline_exceeded"))

@@ -38,7 +38,7 @@ from callcenter.rtb.responses import BidVerdict, judge, rejected, truncated_body
 logger = logging.getLogger(__name__)
 
 MAX_AUCTION_MS = 1000
-"""The voice webhook answers within 1.5 s (telephony/endpoints.py VOICE_DEADLINE_S); an auction of at
+"""The voice webhook answers within 1.5 s (at least: ``Settings.voice_deadline_ms``); an auction of at
 most 1 s leaves the call's database work half a second."""
 
 Clock = Callable[[], datetime]

@@ -1,9 +1,9 @@
 """Twilio-facing webhooks: voice (direct and pool numbers), dial action, status, recording, fallback.
 
 Every request must carry a valid ``X-Twilio-Signature`` (403 otherwise). These routes manage their own
-transactions instead of the request-scoped session: the voice webhook must answer within
-``VOICE_DEADLINE_S`` whatever happens, so its database work runs under a deadline, and on any failure
-the caller is forwarded from the process's fallback cache (the call is written later by the deferred
+transactions instead of the request-scoped session: the voice webhook must answer within its deadline
+(``Settings.voice_deadline_ms``, 1.5 s) whatever happens, so its database work runs under it, and on any
+failure the caller is forwarded from the process's fallback cache (the call is written later by the deferred
 writer); a concurrent duplicate of the same callback (unique-key clash) is retried once and then sees
 the first one's result. An extension that must reach the network first (the RTB auction) has its work
 done between two runs of the transaction, none being open meanwhile (``calls/extensions.NetworkFirst``).
@@ -43,9 +43,19 @@ from callcenter.telephony.twilio import TWIML_MEDIA_TYPE, render, signature_is_v
 router = APIRouter(prefix="/api/webhooks", tags=["webhooks"])
 logger = logging.getLogger(__name__)
 
-VOICE_DEADLINE_S = 1.5
-CALLBACK_DEADLINE_S = 2.0
 T = TypeVar("T")
+
+
+def voice_deadline_s(request: Request) -> float:
+    """How long a webhook that answers a caller may take (``Settings.voice_deadline_ms``)."""
+    settings: Settings = request.app.state.settings
+    return settings.voice_deadline_ms / 1000
+
+
+def callback_deadline_s(request: Request) -> float:
+    """How long a status or recording callback may take (``Settings.callback_deadline_ms``)."""
+    settings: Settings = request.app.state.settings
+    return settings.callback_deadline_ms / 1000
 
 
 async def twilio_params(request: Request) -> dict[str, str]:
@@ -132,7 +142,7 @@ async def _answer(request: Request, params: dict[str, str], pool_id: uuid.UUID |
         return await handle_inbound(session, engine, inbound, now=utcnow(), pool_id=pool_id)
 
     try:
-        reply = await asyncio.wait_for(_in_transaction(request, work), VOICE_DEADLINE_S)
+        reply = await asyncio.wait_for(_in_transaction(request, work), voice_deadline_s(request))
     except TimeoutError:
         logger.error("voice webhook missed its deadline", extra={"call_sid": inbound.call_sid})
         reply = emergency_reply(request, params, reason="deadline_exceeded")
@@ -173,7 +183,7 @@ async def dial_result(
         )
 
     try:
-        reply = await asyncio.wait_for(_in_transaction(request, work), VOICE_DEADLINE_S)
+        reply = await asyncio.wait_for(_in_transaction(request, work), voice_deadline_s(request))
     except Exception:
         logger.exception("dial callback failed", extra={"call_id": str(call_id)})
         return twiml(emergency_reply(request, params, reason="engine_error"))
@@ -193,7 +203,7 @@ async def status_callback(request: Request, params: TwilioParams) -> Response:
         return await handle_status(session, engine, params, now=utcnow())
 
     try:
-        known = await asyncio.wait_for(_in_transaction(request, work), CALLBACK_DEADLINE_S)
+        known = await asyncio.wait_for(_in_transaction(request, work), callback_deadline_s(request))
     except Exception:
         logger.exception("status callback failed; kept for replay", extra={"call_sid": params["CallSid"]})
         deferred.add_status(params)
@@ -212,6 +222,6 @@ async def recording(request: Request, params: TwilioParams) -> Response:
     async def work(session: AsyncSession) -> bool:
         return await handle_recording(session, params)
 
-    if not await asyncio.wait_for(_in_transaction(request, work), CALLBACK_DEADLINE_S):
+    if not await asyncio.wait_for(_in_transaction(request, work), callback_deadline_s(request)):
         logger.warning("recording for an unknown call", extra={"call_sid": params["CallSid"]})
     return Response(status_code=204)
