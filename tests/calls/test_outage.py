@@ -118,3 +118,34 @@ async def test_unknown_number_during_an_outage_hears_the_apology(twilio, app, se
         await app.state.database.dispose()
         app.state.database = healthy
     assert "can't take your call right now" in transcript.twiml[0]
+
+
+async def test_a_recording_that_arrives_during_an_outage_is_stored_afterwards(
+    session: AsyncSession, account: Account, twilio, app, settings
+) -> None:
+    campaign = await make_campaign(session, account_id=account.id, record_calls=True)
+    await make_target(session, campaign=campaign)
+    to = (await make_number(session, campaign=campaign)).number
+    transcript = await twilio.call(to=to, from_=CALLER)
+    recording = {
+        "CallSid": transcript.call_sid,
+        "RecordingSid": "RE" + "4" * 32,
+        "RecordingUrl": "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE44",
+        "RecordingStatus": "completed",
+    }
+
+    healthy: Database = app.state.database
+    app.state.database = Database(
+        settings.model_copy(update={"database_url": "postgresql+asyncpg://x@127.0.0.1:1/x"})
+    )
+    try:
+        response = await twilio.post("/api/webhooks/recording", recording)
+    finally:
+        await app.state.database.dispose()
+        app.state.database = healthy
+    assert response.status_code == 204  # Twilio does not send it again: it is kept
+
+    assert await flush_deferred(app.state.database, app.state.call_engine, app.state.deferred_calls) == 1
+    call = (await session.scalars(select(Call).where(Call.call_sid == transcript.call_sid))).one()
+    await session.refresh(call)
+    assert (call.recording_sid, call.recording_url) == (recording["RecordingSid"], recording["RecordingUrl"])

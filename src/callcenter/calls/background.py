@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
-from callcenter.calls.callbacks import handle_status
+from callcenter.calls.callbacks import handle_recording, handle_status
 from callcenter.calls.inbound import Engine
 from callcenter.calls.recovery import write_deferred_call
-from callcenter.calls.resilience import DeferredCall, DeferredCalls, FallbackCache
+from callcenter.calls.resilience import Callback, DeferredCall, DeferredCalls, FallbackCache, Replays
 from callcenter.kit.db import Database
 from callcenter.models.base import utcnow
 
@@ -26,30 +25,34 @@ async def warm_fallback_cache(database: Database, cache: FallbackCache) -> None:
         logger.warning("fallback cache not loaded", extra={"error": repr(exc)})
 
 
-WriteCall = Callable[[DeferredCall], Awaitable[None]]
-ApplyStatus = Callable[[dict[str, str]], Awaitable[None]]
-
-
-def deferred_writers(database: Database, engine: Engine) -> tuple[WriteCall, ApplyStatus]:
-    """The two write functions the deferred queue replays through, each in its own transaction."""
+def deferred_writers(database: Database, engine: Engine) -> Replays:
+    """The write functions the deferred queue replays through, each in its own transaction. A callback
+    whose call is still unknown is dropped (logged): the call's deferred write came first."""
 
     async def write_call(deferred: DeferredCall) -> None:
         async with database.sessionmaker() as session, session.begin():
             await write_deferred_call(session, engine, deferred)
 
-    async def apply_status(params: dict[str, str]) -> None:
+    async def apply_status(params: Callback) -> None:
         async with database.sessionmaker() as session, session.begin():
             if not await handle_status(session, engine, params, now=utcnow()):
                 logger.warning(
                     "dropping status for an unknown call", extra={"call_sid": params.get("CallSid")}
                 )
 
-    return write_call, apply_status
+    async def apply_recording(params: Callback) -> None:
+        async with database.sessionmaker() as session, session.begin():
+            if not await handle_recording(session, params):
+                logger.warning(
+                    "dropping recording for an unknown call", extra={"call_sid": params.get("CallSid")}
+                )
+
+    return Replays(write_call, apply_status, apply_recording)
 
 
 async def flush_deferred(database: Database, engine: Engine, deferred: DeferredCalls) -> int:
-    return await deferred.flush(*deferred_writers(database, engine))
+    return await deferred.flush(deferred_writers(database, engine))
 
 
 def start_deferred_writer(database: Database, engine: Engine, deferred: DeferredCalls) -> asyncio.Task[None]:
-    return asyncio.create_task(deferred.run(*deferred_writers(database, engine)))
+    return asyncio.create_task(deferred.run(deferred_writers(database, engine)))

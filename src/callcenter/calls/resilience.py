@@ -4,7 +4,8 @@
   every successful call and loaded at start-up. When the voice webhook cannot finish in time, the caller
   is forwarded from this process memory, without the database.
 - ``DeferredCalls``: calls answered that way are remembered and written (call record and journey) by a
-  background task once the database answers again, so nothing is lost.
+  background task once the database answers again, so nothing is lost; so are the status and recording
+  callbacks that could not be applied (database down, or their call not written yet).
 """
 
 from __future__ import annotations
@@ -81,18 +82,31 @@ class DeferredCall:
     status_params: dict[str, str] | None = None
 
 
+Callback = dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Replays:
+    """How deferred work is written, each in a transaction of its own."""
+
+    write_call: Callable[[DeferredCall], Awaitable[None]]
+    apply_status: Callable[[Callback], Awaitable[None]]
+    apply_recording: Callable[[Callback], Awaitable[None]]
+
+
 @dataclass
 class DeferredCalls:
     """Calls to write once the database is back; retried by ``run`` every ``interval_s`` seconds."""
 
     interval_s: float = 2.0
     _pending: dict[str, DeferredCall] = field(default_factory=dict)
-    _statuses: dict[str, dict[str, str]] = field(default_factory=dict)
+    _statuses: dict[str, Callback] = field(default_factory=dict)
+    _recordings: dict[str, Callback] = field(default_factory=dict)
 
     def add(self, call: DeferredCall) -> None:
         self._pending.setdefault(call.call_sid, call)
 
-    def add_status(self, params: dict[str, str]) -> None:
+    def add_status(self, params: Callback) -> None:
         """Keeps a status callback that could not be applied (database down, or call not written yet)."""
         call_sid = params.get("CallSid", "")
         pending = self._pending.get(call_sid)
@@ -101,35 +115,36 @@ class DeferredCalls:
         else:
             self._statuses[call_sid] = params
 
-    def __len__(self) -> int:
-        return len(self._pending) + len(self._statuses)
+    def add_recording(self, params: Callback) -> None:
+        """Keeps a recording callback that could not be applied; a call may have several recordings."""
+        self._recordings[params.get("RecordingSid") or params.get("CallSid", "")] = params
 
-    async def flush(
-        self,
-        write_call: Callable[[DeferredCall], Awaitable[None]],
-        apply_status: Callable[[dict[str, str]], Awaitable[None]],
-    ) -> int:
-        """Writes what it can, calls first; whatever fails stays pending for the next round."""
+    def __len__(self) -> int:
+        return len(self._pending) + len(self._statuses) + len(self._recordings)
+
+    async def flush(self, replays: Replays) -> int:
+        """Writes what it can, calls first (their callbacks need them); whatever fails stays pending for
+        the next round."""
         written = 0
         try:
             for call_sid, call in list(self._pending.items()):
-                await write_call(call)
+                await replays.write_call(call)
                 self._pending.pop(call_sid, None)
                 written += 1
-            for call_sid, params in list(self._statuses.items()):
-                await apply_status(params)
-                self._statuses.pop(call_sid, None)
-                written += 1
+            for kept, apply in (
+                (self._statuses, replays.apply_status),
+                (self._recordings, replays.apply_recording),
+            ):
+                for key, params in list(kept.items()):
+                    await apply(params)
+                    kept.pop(key, None)
+                    written += 1
         except Exception as exc:  # the database may still be down: keep the rest for the next round
             logger.warning("deferred writes pending", extra={"pending": len(self), "error": repr(exc)})
         return written
 
-    async def run(
-        self,
-        write_call: Callable[[DeferredCall], Awaitable[None]],
-        apply_status: Callable[[dict[str, str]], Awaitable[None]],
-    ) -> None:
+    async def run(self, replays: Replays) -> None:
         while True:
             await asyncio.sleep(self.interval_s)
             if len(self):
-                await self.flush(write_call, apply_status)
+                await self.flush(replays)

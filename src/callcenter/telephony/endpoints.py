@@ -217,11 +217,21 @@ async def status_callback(request: Request, params: TwilioParams) -> Response:
 
 @router.post("/recording", status_code=204)
 async def recording(request: Request, params: TwilioParams) -> Response:
-    """A recording is ready: its URL is stored on the call."""
+    """A recording is ready: its URL is stored on the call (kept for replay when that cannot be done now:
+    Twilio does not send it again)."""
+    deferred: DeferredCalls = request.app.state.deferred_calls
 
     async def work(session: AsyncSession) -> bool:
         return await handle_recording(session, params)
 
-    if not await asyncio.wait_for(_in_transaction(request, work), callback_deadline_s(request)):
-        logger.warning("recording for an unknown call", extra={"call_sid": params["CallSid"]})
+    try:
+        known = await asyncio.wait_for(_in_transaction(request, work), callback_deadline_s(request))
+    except Exception:
+        logger.exception("recording callback failed; kept for replay", extra={"call_sid": params["CallSid"]})
+        deferred.add_recording(params)
+        return Response(status_code=204)
+    if not known:
+        # The call may still be waiting in the deferred writer (answered from cache).
+        deferred.add_recording(params)
+        logger.info("recording for a call not recorded yet", extra={"call_sid": params["CallSid"]})
     return Response(status_code=204)
