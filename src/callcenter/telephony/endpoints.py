@@ -193,6 +193,29 @@ async def dial_result(
     return twiml(reply)
 
 
+async def _apply_or_keep(
+    request: Request,
+    params: dict[str, str],
+    work: Callable[[AsyncSession], Awaitable[bool]],
+    keep: Callable[[dict[str, str]], None],
+    what: str,
+) -> Response:
+    """Applies a status or recording callback within the callback deadline. Twilio does not send one
+    again, so when it fails, or its call is not written yet (answered from the fallback cache, waiting
+    in the deferred writer), it is kept for the deferred writer to apply later."""
+    extra = {"call_sid": params["CallSid"]}
+    try:
+        known = await asyncio.wait_for(_in_transaction(request, work), callback_deadline_s(request))
+    except Exception:
+        logger.exception("%s callback failed; kept for replay", what, extra=extra)
+        keep(params)
+        return Response(status_code=204)
+    if not known:
+        keep(params)
+        logger.info("%s for a call not recorded yet", what, extra=extra)
+    return Response(status_code=204)
+
+
 @router.post("/status", status_code=204)
 async def status_callback(request: Request, params: TwilioParams) -> Response:
     """The call's final status: settles conversion, revenue and payout."""
@@ -202,36 +225,15 @@ async def status_callback(request: Request, params: TwilioParams) -> Response:
     async def work(session: AsyncSession) -> bool:
         return await handle_status(session, engine, params, now=utcnow())
 
-    try:
-        known = await asyncio.wait_for(_in_transaction(request, work), callback_deadline_s(request))
-    except Exception:
-        logger.exception("status callback failed; kept for replay", extra={"call_sid": params["CallSid"]})
-        deferred.add_status(params)
-        return Response(status_code=204)
-    if not known:
-        # The call may still be waiting in the deferred writer (answered from cache).
-        deferred.add_status(params)
-        logger.info("status for a call not recorded yet", extra={"call_sid": params["CallSid"]})
-    return Response(status_code=204)
+    return await _apply_or_keep(request, params, work, deferred.add_status, "status")
 
 
 @router.post("/recording", status_code=204)
 async def recording(request: Request, params: TwilioParams) -> Response:
-    """A recording is ready: its URL is stored on the call (kept for replay when that cannot be done now:
-    Twilio does not send it again)."""
+    """A recording is ready: its URL is stored on the call."""
     deferred: DeferredCalls = request.app.state.deferred_calls
 
     async def work(session: AsyncSession) -> bool:
         return await handle_recording(session, params)
 
-    try:
-        known = await asyncio.wait_for(_in_transaction(request, work), callback_deadline_s(request))
-    except Exception:
-        logger.exception("recording callback failed; kept for replay", extra={"call_sid": params["CallSid"]})
-        deferred.add_recording(params)
-        return Response(status_code=204)
-    if not known:
-        # The call may still be waiting in the deferred writer (answered from cache).
-        deferred.add_recording(params)
-        logger.info("recording for a call not recorded yet", extra={"call_sid": params["CallSid"]})
-    return Response(status_code=204)
+    return await _apply_or_keep(request, params, work, deferred.add_recording, "recording")
