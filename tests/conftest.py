@@ -22,6 +22,7 @@ from callcenter.live import LiveState, create_live_state
 from callcenter.settings import Settings
 from tests.backends import BACKENDS, POSTGRES, POSTGRES_ADMIN_URL, REDIS_URL, require_postgres_and_redis
 from tests.factories import LoggedIn, create_account_with_user, logged_in_client
+from tests.servers import TEST_DEADLINE_MS
 
 os.environ.setdefault("CALLCENTER_LOG_JSON", "false")
 
@@ -81,10 +82,8 @@ def settings(database_url: str, backend: str) -> Settings:
         secret_key="test-secret",  # type: ignore[arg-type]
         allow_private_urls=True,
         log_json=False,
-        # The webhook deadlines are the concern of the tests about them (tests/calls/test_outage.py); in
-        # the others a stall of a busy test machine must not turn a call into a fallback.
-        voice_deadline_ms=10_000,
-        callback_deadline_ms=10_000,
+        voice_deadline_ms=TEST_DEADLINE_MS,
+        callback_deadline_ms=TEST_DEADLINE_MS,
     )
 
 

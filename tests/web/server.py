@@ -7,7 +7,6 @@ live state, exactly as ``callcenter serve`` does for a user.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,16 +18,11 @@ from pathlib import Path
 import httpx
 
 from callcenter.web.mount import BUILT_DIR
+from tests.servers import TEST_DEADLINES, free_port
 
 
 def console_is_built() -> bool:
     return (BUILT_DIR / "index.html").is_file()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -73,7 +67,7 @@ class ConsoleServer:
 @contextmanager
 def running_server(directory: Path) -> Iterator[ConsoleServer]:
     """Starts ``callcenter serve`` on a free port with its database in ``directory``; stops it after."""
-    port = _free_port()
+    port = free_port()
     env = dict(
         os.environ,
         CALLCENTER_DATABASE_URL=f"sqlite+aiosqlite:///{directory / 'console.db'}",
@@ -84,6 +78,7 @@ def running_server(directory: Path) -> Iterator[ConsoleServer]:
         CALLCENTER_LOG_LEVEL="WARNING",
         # Bidders and pixels of the tests are loopback servers, which the SSRF guard refuses otherwise.
         CALLCENTER_ALLOW_PRIVATE_URLS="true",
+        **TEST_DEADLINES,
     )
     server = ConsoleServer(url=f"http://127.0.0.1:{port}", env=env, cwd=directory)
     upgrade = server.cli("db", "upgrade")
