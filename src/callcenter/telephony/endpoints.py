@@ -197,6 +197,7 @@ async def _apply_or_keep(
     request: Request,
     params: dict[str, str],
     work: Callable[[AsyncSession], Awaitable[bool]],
+    *,
     keep: Callable[[dict[str, str]], None],
     what: str,
 ) -> Response:
@@ -225,7 +226,7 @@ async def status_callback(request: Request, params: TwilioParams) -> Response:
     async def work(session: AsyncSession) -> bool:
         return await handle_status(session, engine, params, now=utcnow())
 
-    return await _apply_or_keep(request, params, work, deferred.add_status, "status")
+    return await _apply_or_keep(request, params, work, keep=deferred.add_status, what="status")
 
 
 @router.post("/recording", status_code=204)
@@ -236,4 +237,4 @@ async def recording(request: Request, params: TwilioParams) -> Response:
     async def work(session: AsyncSession) -> bool:
         return await handle_recording(session, params)
 
-    return await _apply_or_keep(request, params, work, deferred.add_recording, "recording")
+    return await _apply_or_keep(request, params, work, keep=deferred.add_recording, what="recording")
