@@ -12,7 +12,7 @@ from callcenter import __version__
 from callcenter.accounts.endpoints import router as users_router
 from callcenter.auth.endpoints import router as auth_router
 from callcenter.buyers.endpoints import router as buyers_router
-from callcenter.calls.background import start_deferred_writer, warm_fallback_cache
+from callcenter.calls.background import start_deferred_writer, stop_deferred_writer, warm_fallback_cache
 from callcenter.calls.endpoints import router as calls_router
 from callcenter.calls.resilience import DeferredCalls, FallbackCache
 from callcenter.campaigns.endpoints import router as campaigns_router
@@ -84,7 +84,9 @@ def create_app(
             OutboxWorker(app.state.database, app.state.http).start() if settings.run_outbox_worker else None
         )
         yield
-        writer.cancel()
+        await stop_deferred_writer(
+            writer, app.state.database, app.state.call_engine, app.state.deferred_calls
+        )
         if outbox is not None:
             await outbox.shutdown()
         await close_outbound_clients(app)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.app import create_app
 from callcenter.calls.background import flush_deferred
 from callcenter.kit.db import Database
 from callcenter.models.accounts import Account
 from callcenter.models.calls import Call, CallEvent
 from callcenter.settings import Settings
+from callcenter.telephony.emulator import TwilioEmulator
 from tests.calls.factories import make_campaign, make_number, make_target
 
 CALLER = "+12125550123"
@@ -149,3 +152,32 @@ async def test_a_recording_that_arrives_during_an_outage_is_stored_afterwards(
     call = (await session.scalars(select(Call).where(Call.call_sid == transcript.call_sid))).one()
     await session.refresh(call)
     assert (call.recording_sid, call.recording_url) == (recording["RecordingSid"], recording["RecordingUrl"])
+
+
+async def test_calls_answered_from_the_cache_are_written_when_the_server_stops(
+    session: AsyncSession, account: Account, settings, database: Database, live
+) -> None:
+    campaign = await make_campaign(session, account_id=account.id, fallback_number=FALLBACK)
+    await make_target(session, campaign=campaign)
+    to = (await make_number(session, campaign=campaign)).number
+    app = create_app(settings.model_copy(update={"run_outbox_worker": False}), database=database, live=live)
+    app.state.deferred_calls.interval_s = 3600  # the periodic writer stays asleep: only the stop writes
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.public_url) as c:
+        twilio = TwilioEmulator(c, public_url=settings.public_url, auth_token=settings.twilio_signing_token())
+        async with app.router.lifespan_context(app):  # start-up fills the fallback cache
+            app.state.database = Database(
+                settings.model_copy(update={"database_url": "postgresql+asyncpg://x@127.0.0.1:1/x"})
+            )
+            try:
+                during = await twilio.call(to=to, from_="+13105550113")
+            finally:
+                await app.state.database.dispose()
+                app.state.database = database
+            assert f"<Number>{FALLBACK}</Number>" in during.twiml[0]
+            assert (
+                await session.scalars(select(Call).where(Call.call_sid == during.call_sid))
+            ).first() is None
+
+    call = (await session.scalars(select(Call).where(Call.call_sid == during.call_sid))).one()
+    assert (call.disposition, call.provider_status) == ("fallback", "completed")
+    assert len(app.state.deferred_calls) == 0

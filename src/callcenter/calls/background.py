@@ -1,9 +1,10 @@
-"""Background work of the call engine inside the server process: warming the fallback cache at start-up
-and writing deferred calls once the database answers again."""
+"""Background work of the call engine inside the server process: warming the fallback cache at start-up,
+writing deferred calls once the database answers again, and a last try at them when the server stops."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from callcenter.calls.callbacks import handle_recording, handle_status
@@ -56,3 +57,27 @@ async def flush_deferred(database: Database, engine: Engine, deferred: DeferredC
 
 def start_deferred_writer(database: Database, engine: Engine, deferred: DeferredCalls) -> asyncio.Task[None]:
     return asyncio.create_task(deferred.run(deferred_writers(database, engine)))
+
+
+LAST_FLUSH_S = 5.0
+"""How long a stopping server keeps trying its deferred writes (a deploy is waiting for it)."""
+
+
+async def stop_deferred_writer(
+    writer: asyncio.Task[None], database: Database, engine: Engine, deferred: DeferredCalls
+) -> None:
+    """Stops the writer and tries once more to write what is deferred: a deploy right after an outage
+    would otherwise lose the calls answered from the cache meanwhile, which live only in this process.
+    What still cannot be written is logged as an error with its call SIDs (Twilio's call log has them)."""
+    writer.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await writer
+    if not len(deferred):
+        return
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(flush_deferred(database, engine, deferred), LAST_FLUSH_S)
+    if len(deferred):
+        logger.error(
+            "deferred writes lost at shutdown",
+            extra={"pending": len(deferred), "call_sids": deferred.call_sids()},
+        )

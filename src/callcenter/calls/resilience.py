@@ -119,6 +119,11 @@ class DeferredCalls:
         """Keeps a recording callback that could not be applied; a call may have several recordings."""
         self._recordings[params.get("RecordingSid") or params.get("CallSid", "")] = params
 
+    def call_sids(self) -> list[str]:
+        """The calls with something still to write."""
+        kept = [*self._pending, *self._statuses, *(p.get("CallSid", "") for p in self._recordings.values())]
+        return sorted(set(kept))
+
     def __len__(self) -> int:
         return len(self._pending) + len(self._statuses) + len(self._recordings)
 
