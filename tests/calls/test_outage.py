@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +23,7 @@ from tests.calls.factories import make_campaign, make_number, make_target
 
 CALLER = "+12125550123"
 FALLBACK = "+14155550999"
+REFUSED = 1
 PRODUCTION_DEADLINE_MS: int = Settings.model_fields["voice_deadline_ms"].default
 
 
@@ -42,6 +45,20 @@ async def silent_server() -> AsyncIterator[int]:
     await server.wait_closed()
 
 
+@asynccontextmanager
+async def database_down(app: FastAPI, settings: Settings, *, port: int = REFUSED) -> AsyncIterator[None]:
+    """The app's database is one that refuses connections (port 1) or hangs (a silent server's port)."""
+    healthy: Database = app.state.database
+    app.state.database = Database(
+        settings.model_copy(update={"database_url": f"postgresql+asyncpg://x@127.0.0.1:{port}/x"})
+    )
+    try:
+        yield
+    finally:
+        await app.state.database.dispose()
+        app.state.database = healthy
+
+
 @pytest.mark.parametrize("failure", ["refused", "hanging"])
 async def test_callers_reach_the_fallback_number_while_the_database_is_down(
     session: AsyncSession, account: Account, twilio, app, settings, silent_server: int, failure: str
@@ -51,17 +68,10 @@ async def test_callers_reach_the_fallback_number_while_the_database_is_down(
     to = (await make_number(session, campaign=campaign)).number
     await twilio.call(to=to, from_=CALLER)  # a normal call fills the process's fallback cache
 
-    port = 1 if failure == "refused" else silent_server
+    port = REFUSED if failure == "refused" else silent_server
     app.state.settings = settings.model_copy(update={"voice_deadline_ms": PRODUCTION_DEADLINE_MS})
-    healthy: Database = app.state.database
-    app.state.database = Database(
-        settings.model_copy(update={"database_url": f"postgresql+asyncpg://x@127.0.0.1:{port}/x"})
-    )
-    try:
+    async with database_down(app, settings, port=port):
         during = await twilio.call(to=to, from_="+13105550111")
-    finally:
-        await app.state.database.dispose()
-        app.state.database = healthy
 
     assert f"<Number>{FALLBACK}</Number>" in during.twiml[0]
     assert (await session.scalars(select(Call).where(Call.call_sid == during.call_sid))).first() is None
@@ -95,31 +105,17 @@ async def test_the_voice_webhook_waits_for_the_configured_deadline(
     to = (await make_number(session, campaign=campaign)).number
     await twilio.call(to=to, from_=CALLER)
     app.state.settings = settings.model_copy(update={"voice_deadline_ms": PRODUCTION_DEADLINE_MS + 500})
-    healthy: Database = app.state.database
-    app.state.database = Database(
-        settings.model_copy(update={"database_url": f"postgresql+asyncpg://x@127.0.0.1:{silent_server}/x"})
-    )
-    try:
+    async with database_down(app, settings, port=silent_server):
         answer = asyncio.create_task(twilio.call(to=to, from_="+13105550112", send_status=False))
         done, _ = await asyncio.wait({answer}, timeout=PRODUCTION_DEADLINE_MS / 1000 + 0.1)
         assert not done  # still waiting for the database past the default deadline
         during = await answer
-    finally:
-        await app.state.database.dispose()
-        app.state.database = healthy
     assert f"<Number>{FALLBACK}</Number>" in during.twiml[0]
 
 
 async def test_unknown_number_during_an_outage_hears_the_apology(twilio, app, settings) -> None:
-    healthy: Database = app.state.database
-    app.state.database = Database(
-        settings.model_copy(update={"database_url": "postgresql+asyncpg://x@127.0.0.1:1/x"})
-    )
-    try:
+    async with database_down(app, settings):
         transcript = await twilio.call(to="+14155558888", from_=CALLER, send_status=False)
-    finally:
-        await app.state.database.dispose()
-        app.state.database = healthy
     assert "can't take your call right now" in transcript.twiml[0]
 
 
@@ -137,15 +133,8 @@ async def test_a_recording_that_arrives_during_an_outage_is_stored_afterwards(
         "RecordingStatus": "completed",
     }
 
-    healthy: Database = app.state.database
-    app.state.database = Database(
-        settings.model_copy(update={"database_url": "postgresql+asyncpg://x@127.0.0.1:1/x"})
-    )
-    try:
+    async with database_down(app, settings):
         response = await twilio.post("/api/webhooks/recording", recording)
-    finally:
-        await app.state.database.dispose()
-        app.state.database = healthy
     assert response.status_code == 204  # Twilio does not send it again: it is kept
 
     assert await flush_deferred(app.state.database, app.state.call_engine, app.state.deferred_calls) == 1
@@ -165,14 +154,8 @@ async def test_calls_answered_from_the_cache_are_written_when_the_server_stops(
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.public_url) as c:
         twilio = TwilioEmulator(c, public_url=settings.public_url, auth_token=settings.twilio_signing_token())
         async with app.router.lifespan_context(app):  # start-up fills the fallback cache
-            app.state.database = Database(
-                settings.model_copy(update={"database_url": "postgresql+asyncpg://x@127.0.0.1:1/x"})
-            )
-            try:
+            async with database_down(app, settings):
                 during = await twilio.call(to=to, from_="+13105550113")
-            finally:
-                await app.state.database.dispose()
-                app.state.database = database
             assert f"<Number>{FALLBACK}</Number>" in during.twiml[0]
             assert (
                 await session.scalars(select(Call).where(Call.call_sid == during.call_sid))
