@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     # caller is forwarded from the fallback cache. Twilio waits 15 s; a caller in silence should not.
     # At least 1.5 s: an RTB auction may take 1 s of it before the call's database work.
     voice_deadline_ms: int = Field(default=1500, ge=1500, le=14_000)
-    # Status and recording callbacks: a status past this is kept for the deferred writer to replay.
+    # Status and recording callbacks: one past this is kept for the deferred writer to apply later.
     callback_deadline_ms: int = Field(default=2000, ge=1000, le=14_000)
 
     @model_validator(mode="after")
