@@ -70,8 +70,7 @@ async def stop_deferred_writer(
     would otherwise lose the calls answered from the cache meanwhile, which live only in this process.
     What still cannot be written is logged as an error with its call SIDs (Twilio's call log has them)."""
     writer.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await writer
+    await asyncio.wait((writer,))  # its end, without swallowing a cancellation of the shutdown itself
     if not len(deferred):
         return
     with contextlib.suppress(TimeoutError):
