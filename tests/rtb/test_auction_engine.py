@@ -69,7 +69,7 @@ async def test_auction_ends_at_the_deadline_whatever_the_bidders_do(
         Behaviour(hang=True),
     )
 
-    async def auction() -> tuple[list[PingResult], int, float]:
+    async def auction() -> tuple[list[PingResult], float, float]:
         started = time.perf_counter()
         results, duration_ms = await run_pings(http, pings, deadline_ms=250, clock=utcnow)
         return results, duration_ms, time.perf_counter() - started
